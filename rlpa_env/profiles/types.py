@@ -1,0 +1,160 @@
+"""Record types for hidden user profiles: ``Fact``, ``StylePreferences`` and ``Profile``.
+
+A fact is one information point about the user. Scorers count matches against facts; the
+simulated user reveals facts through their first-person ``utterances``; ``keywords`` decide when a
+fact is relevant to what the agent said; ``aliases`` are other ways to name ``value`` that a
+scorer should accept (for "pediatric nurse": "children's nurse", "paediatric nurse", ...).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal, get_args
+
+FactKind = Literal["attribute", "like", "dislike", "style"]
+Verbosity = Literal["brief", "balanced", "detailed"]
+Tone = Literal["casual", "warm", "formal"]
+
+FACT_KINDS: tuple[str, ...] = get_args(FactKind)
+VERBOSITIES: tuple[str, ...] = get_args(Verbosity)
+TONES: tuple[str, ...] = get_args(Tone)
+MAX_INTIMACY = 2
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One information point of a hidden profile.
+
+    Attributes:
+        id: Unique within its profile, stable across save/load (e.g. ``"occupation.pediatric_nurse"``).
+        category: Topic family, e.g. ``"occupation"``, ``"pet"``, ``"music"``.
+        value: The specific value, e.g. ``"pediatric nurse"``.
+        text: Third-person statement, e.g. ``"works as a pediatric nurse"``.
+        utterances: First-person ways the user may say it, e.g. ``"I'm a nurse on a children's ward."``.
+        keywords: Lower-case topic words; an agent turn mentioning one makes the fact relevant.
+        aliases: Other names for ``value`` a scorer accepts as the same information.
+        kind: ``attribute`` (a plain fact), ``like``, ``dislike`` or ``style`` (how to be spoken to).
+        intimacy: 0 = small talk, 1 = personal, 2 = shared only after rapport.
+    """
+
+    id: str
+    category: str
+    value: str
+    text: str
+    utterances: tuple[str, ...]
+    keywords: tuple[str, ...]
+    aliases: tuple[str, ...] = ()
+    kind: FactKind = "attribute"
+    intimacy: int = 0
+
+    def __post_init__(self) -> None:
+        if not self.id:
+            raise ValueError("Fact.id must be a non-empty string")
+        if self.kind not in FACT_KINDS:
+            raise ValueError(f"Fact {self.id!r}: kind must be one of {FACT_KINDS}, got {self.kind!r}")
+        if not 0 <= self.intimacy <= MAX_INTIMACY:
+            raise ValueError(f"Fact {self.id!r}: intimacy must be 0..{MAX_INTIMACY}, got {self.intimacy!r}")
+        if not self.text.strip():
+            raise ValueError(f"Fact {self.id!r}: text must not be empty")
+        if not self.utterances:
+            raise ValueError(f"Fact {self.id!r}: needs at least one first-person utterance")
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict; ``Fact.from_dict`` inverts it."""
+        return {
+            "id": self.id,
+            "category": self.category,
+            "value": self.value,
+            "text": self.text,
+            "utterances": list(self.utterances),
+            "keywords": list(self.keywords),
+            "aliases": list(self.aliases),
+            "kind": self.kind,
+            "intimacy": self.intimacy,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Fact:
+        """Build a fact from ``to_dict`` output; missing optional fields take their defaults."""
+        return cls(
+            id=data["id"],
+            category=data["category"],
+            value=data["value"],
+            text=data["text"],
+            utterances=tuple(data["utterances"]),
+            keywords=tuple(data["keywords"]),
+            aliases=tuple(data.get("aliases", ())),
+            kind=data.get("kind", "attribute"),
+            intimacy=int(data.get("intimacy", 0)),
+        )
+
+
+@dataclass(frozen=True)
+class StylePreferences:
+    """How the user likes to be spoken to; the simulated user and the response judge read it."""
+
+    verbosity: Verbosity = "balanced"
+    tone: Tone = "casual"
+
+    def __post_init__(self) -> None:
+        if self.verbosity not in VERBOSITIES:
+            raise ValueError(f"verbosity must be one of {VERBOSITIES}, got {self.verbosity!r}")
+        if self.tone not in TONES:
+            raise ValueError(f"tone must be one of {TONES}, got {self.tone!r}")
+
+    @property
+    def max_words(self) -> int:
+        """The longest reply (in words) this user reads without complaint."""
+        return {"brief": 60, "balanced": 110, "detailed": 180}[self.verbosity]
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A hidden user profile: an id, 8 to 14 facts (for generated profiles) and style preferences."""
+
+    id: str
+    facts: tuple[Fact, ...]
+    style: StylePreferences = field(default_factory=StylePreferences)
+
+    def __post_init__(self) -> None:
+        if not self.facts:
+            raise ValueError(f"Profile {self.id!r} has no facts")
+        ids = [fact.id for fact in self.facts]
+        if len(set(ids)) != len(ids):
+            duplicates = sorted({i for i in ids if ids.count(i) > 1})
+            raise ValueError(f"Profile {self.id!r} has duplicate fact ids: {duplicates}")
+
+    def fact(self, fact_id: str) -> Fact:
+        """The fact with id ``fact_id``; ``KeyError`` if the profile has none."""
+        for fact in self.facts:
+            if fact.id == fact_id:
+                return fact
+        raise KeyError(f"Profile {self.id!r} has no fact {fact_id!r}")
+
+    def subset(self, fact_ids: Iterable[str]) -> tuple[Fact, ...]:
+        """The facts whose ids are in ``fact_ids``, in profile order."""
+        wanted = set(fact_ids)
+        return tuple(fact for fact in self.facts if fact.id in wanted)
+
+    def signature(self) -> frozenset[tuple[str, str, str]]:
+        """The profile's fact set as ``(category, kind, value)`` triples, for duplicate detection."""
+        return frozenset((f.category, f.kind, f.value.lower()) for f in self.facts)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (the ``info["privileged"]["profile"]`` shape); ``from_dict`` inverts it."""
+        return {
+            "id": self.id,
+            "facts": [fact.to_dict() for fact in self.facts],
+            "style": {"verbosity": self.style.verbosity, "tone": self.style.tone},
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Profile:
+        """Build a profile from ``to_dict`` output."""
+        style = data.get("style", {})
+        return cls(
+            id=data["id"],
+            facts=tuple(Fact.from_dict(f) for f in data["facts"]),
+            style=StylePreferences(**style),
+        )

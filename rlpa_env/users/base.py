@@ -1,0 +1,79 @@
+"""The ``UserSimulator`` protocol and the dialogue state the environment shares with it.
+
+The environment owns a ``DialogueState`` per episode and starts it with
+``user.opening(profile, rng)``, a cold greeting that reveals nothing. Each agent turn it calls
+``user.respond(state, reply)``; the simulator may update ``state.rapport`` and its own
+``state.memory``, and returns a ``UserTurn``. The environment then appends the user's text to
+``state.messages``, the turn's ``revealed_fact_ids`` to ``state.revealed_fact_ids`` and advances
+``state.turn``. All randomness comes from ``state.rng`` (the environment's ``np_random``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
+
+from rlpa_env.profiles.types import Profile
+
+Reaction = str
+"""Why the user said what it said. The scripted user uses: ``opening``, ``reveal``, ``filler``,
+``disliked_topic``, ``repeated_question``, ``flattery``, ``too_long``, ``copying``,
+``profile_request``, ``format_error``, ``goodbye``; other simulators may add their own."""
+
+
+@dataclass(frozen=True)
+class UserTurn:
+    """One message from the simulated user.
+
+    Attributes:
+        text: What the user says.
+        revealed_fact_ids: Facts disclosed for the first time in this message (at most the budget).
+        reaction: The main reason for the message (see ``Reaction``).
+        done: True when the user ends the chat.
+    """
+
+    text: str
+    revealed_fact_ids: tuple[str, ...] = ()
+    reaction: Reaction = "filler"
+    done: bool = False
+
+
+@dataclass
+class DialogueState:
+    """Everything about one episode that the user simulator may read or update.
+
+    ``messages`` is the public transcript (``{"role": "user" | "assistant", "content": str}``).
+    ``memory`` is free for the simulator's own bookkeeping (topics asked, complaints made, ...);
+    it must hold only deep-copyable values so ``RLPAEnv.get_state`` can snapshot it.
+    """
+
+    profile: Profile
+    rng: np.random.Generator
+    messages: list[dict[str, str]] = field(default_factory=list)
+    revealed_fact_ids: list[str] = field(default_factory=list)
+    rapport: float = 0.0
+    turn: int = 0
+    memory: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def last_user_message(self) -> str:
+        """The latest user message, or ``""`` before the opening."""
+        for message in reversed(self.messages):
+            if message["role"] == "user":
+                return message["content"]
+        return ""
+
+
+@runtime_checkable
+class UserSimulator(Protocol):
+    """A simulated user holding a hidden profile (DESIGN.md section 5)."""
+
+    def opening(self, profile: Profile, rng: np.random.Generator) -> str:
+        """The user's first message: cold and brief, revealing no fact."""
+        ...
+
+    def respond(self, state: DialogueState, reply: str) -> UserTurn:
+        """React to the agent's ``reply`` (the raw turn text when the turn did not parse)."""
+        ...
