@@ -60,6 +60,9 @@ class Fact:
         if not self.utterances:
             raise ValueError(f"Fact {self.id!r}: needs at least one first-person utterance")
 
+    def __deepcopy__(self, memo: dict[int, Any]) -> Fact:
+        return self  # immutable: environment snapshots share facts instead of copying them
+
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict; ``Fact.from_dict`` inverts it."""
         return {
@@ -124,6 +127,9 @@ class Profile:
         if len(set(ids)) != len(ids):
             duplicates = sorted({i for i in ids if ids.count(i) > 1})
             raise ValueError(f"Profile {self.id!r} has duplicate fact ids: {duplicates}")
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Profile:
+        return self  # immutable: environment snapshots share profiles instead of copying them
 
     def fact(self, fact_id: str) -> Fact:
         """The fact with id ``fact_id``; ``KeyError`` if the profile has none."""

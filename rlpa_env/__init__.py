@@ -1,0 +1,39 @@
+"""rlpa-env: RLPA (Reinforcement Learning for Personalized Alignment) as a Gymnasium environment.
+
+Importing the package registers the environment ids below and loads nothing else: no profile bank,
+no model, no network. Each id is ``rlpa_env.env:RLPAEnv`` with the keyword arguments shown; any of
+them can be overridden in ``gymnasium.make(id, **kwargs)``.
+
+=====================  =====================================================================
+id                     kwargs
+=====================  =====================================================================
+RLPA-v0                split="train" (scripted user, rule rewards, 10 turns; the default)
+RLPA-Test-v0           split="test" (held-out profiles, for evaluation)
+RLPA-Shift-v0          split="test", scenario="preference-shift" (a like changes after turn 5)
+RLPA-Long-v0           split="test", scenario="long-horizon" (50 turns)
+RLPA-ColdStart-v0      split="test", scenario="cold-start" (bare opening, negative rapport)
+RLPA-LLM-v0            split="test", user="llm", profile_scorer="llm", response_judge="llm"
+                       (user and judges on the embedded SmolLM2 model; needs the ``llm`` extra)
+=====================  =====================================================================
+"""
+
+from __future__ import annotations
+
+from gymnasium.envs.registration import register, registry
+
+__version__ = "0.1.0"
+
+ENV_IDS: dict[str, dict[str, object]] = {
+    "RLPA-v0": {"split": "train"},
+    "RLPA-Test-v0": {"split": "test"},
+    "RLPA-Shift-v0": {"split": "test", "scenario": "preference-shift"},
+    "RLPA-Long-v0": {"split": "test", "scenario": "long-horizon"},
+    "RLPA-ColdStart-v0": {"split": "test", "scenario": "cold-start"},
+    "RLPA-LLM-v0": {"split": "test", "user": "llm", "profile_scorer": "llm", "response_judge": "llm"},
+}
+
+for _env_id, _kwargs in ENV_IDS.items():
+    if _env_id not in registry:
+        register(id=_env_id, entry_point="rlpa_env.env:RLPAEnv", kwargs=dict(_kwargs))
+
+__all__ = ["ENV_IDS", "__version__"]
