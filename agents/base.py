@@ -77,7 +77,9 @@ class Episode:
         return data
 
 
-def run_episode(env: gym.Env, agent: Agent, seed: int | None = None, options: Mapping[str, Any] | None = None) -> Episode:
+def run_episode(
+    env: gym.Env, agent: Agent, seed: int | None = None, options: Mapping[str, Any] | None = None
+) -> Episode:
     """Play one episode of ``env`` with ``agent`` from ``env.reset(seed=seed, options=options)``.
 
     ``wall_time_s`` of each turn covers the agent's ``act`` and the env's ``step``. When the agent

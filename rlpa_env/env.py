@@ -320,7 +320,9 @@ class RLPAEnv(gym.Env[str, str]):
             try:
                 return self._profiles_by_id[options["profile_id"]]
             except KeyError:
-                raise ValueError(f"unknown profile_id {options['profile_id']!r} for this environment's profiles") from None
+                raise ValueError(
+                    f"unknown profile_id {options['profile_id']!r} for this environment's profiles"
+                ) from None
         return self.profiles[int(self.np_random.integers(len(self.profiles)))]
 
     def _parse(self, action: str) -> tuple[ParsedTurn | None, str | None]:
@@ -422,4 +424,3 @@ def _inferred_profile(profile_id: str, parsed: ParsedTurn) -> Profile:
     from rlpa_env.profiles.aloe import profile_from_text
 
     return profile_from_text("\n".join(parsed.traits) or "nothing known", f"{profile_id}-inferred")
-

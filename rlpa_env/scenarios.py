@@ -77,9 +77,7 @@ def shift_preference(
     new = replace(
         chosen,
         intimacy=0,
-        utterances=tuple(
-            f"Actually, I've gone off {old.value} lately. {utterance}" for utterance in chosen.utterances
-        ),
+        utterances=tuple(f"Actually, I've gone off {old.value} lately. {utterance}" for utterance in chosen.utterances),
     )
     facts = tuple(new if fact.id == old.id else fact for fact in profile.facts)
     return replace(profile, facts=facts), old, new

