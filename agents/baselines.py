@@ -118,8 +118,7 @@ TOPICS: tuple[Topic, ...] = (
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 _META_WORDS = frozenset(
-    "you you're your told already asked repeating butter essay short personal question questions chat talk "
-    "bye goodbye".split()
+    "you you're your told already asked repeating butter essay short personal question chat talk bye goodbye".split()  # noqa: SIM905
 )
 _LEADING_FILLER = re.compile(r"^(?:actually|honestly|well|oh|yeah|so|and|but|also)[,\s]+", re.IGNORECASE)
 _SUBJECT_REWRITES: tuple[tuple[re.Pattern[str], str], ...] = tuple(

@@ -6,9 +6,10 @@ import copy
 import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 import gymnasium as gym
+
 from rlpa_env.parsing import ParsedTurn, TurnFormatError, parse_turn
 from rlpa_env.profiles.bank import ProfileBank
 from rlpa_env.profiles.types import Fact, Profile
@@ -146,7 +147,7 @@ class RLPAEnv(gym.Env[str, str]):
     - v0: initial release.
     """
 
-    metadata = {"render_modes": ["ansi", "human"], "render_fps": 1}
+    metadata: ClassVar[dict[str, Any]] = {"render_modes": ["ansi", "human"], "render_fps": 1}
 
     def __init__(
         self,

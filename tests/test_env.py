@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from gymnasium.utils.env_checker import check_env
 
-import rlpa_env  # noqa: F401  (registers the ids)
+import rlpa_env
 from agents.baselines import HeuristicAgent, OracleAgent
 from rlpa_env.env import RLPAEnv
 from rlpa_env.parsing import format_turn
@@ -49,7 +49,7 @@ def test_every_registered_rule_based_id_resets_and_steps(env_id: str) -> None:
     env = gym.make(env_id)
     observation, info = env.reset(seed=0)
     assert isinstance(observation, str) and observation
-    observation, reward, terminated, truncated, info = env.step(GOOD_TURN)
+    observation, reward, _terminated, _truncated, info = env.step(GOOD_TURN)
     assert isinstance(observation, str) and 0.0 <= reward <= 2.0 and info["turn"] == 1
 
 
@@ -112,7 +112,7 @@ def test_privileged_info_is_opt_in_and_holds_the_profile() -> None:
 def test_unparseable_turn_earns_zero_with_a_reason_and_the_user_still_reacts() -> None:
     env = gym.make("RLPA-v0")
     env.reset(seed=4)
-    observation, reward, terminated, truncated, info = env.step("hello, how are you?")
+    observation, reward, _terminated, _truncated, info = env.step("hello, how are you?")
     assert reward == 0.0 and info["format_ok"] is False
     assert info["format_error"] == "missing <profile> tag"
     assert observation and info["turn"] == 1
