@@ -38,7 +38,9 @@ class ProfileScore:
     matches: tuple[TraitMatch, ...] = ()
 
     @classmethod
-    def from_counts(cls, matched: int, n_traits: int, n_facts: int, matches: tuple[TraitMatch, ...] = ()) -> ProfileScore:
+    def from_counts(
+        cls, matched: int, n_traits: int, n_facts: int, matches: tuple[TraitMatch, ...] = ()
+    ) -> ProfileScore:
         """Precision = matched / traits, recall = matched / facts, F1 their harmonic mean (0 when empty)."""
         precision = matched / n_traits if n_traits else 0.0
         recall = matched / n_facts if n_facts else 0.0
