@@ -1,0 +1,201 @@
+"""``evaluate``: benchmark an agent over seeded episodes and return a ``Report``.
+
+Episode i is reset with seed ``seed + i`` (both the env and the agent), so the same agent, env and
+seed give the same episodes. The agent runs behind an ``AgentGuard``: when it raises, returns a
+non-string or an absurdly long string, or (with ``turn_timeout_s``) does not answer in time, that
+episode ends there, keeps the turns it played, and its summary records the reason in ``failure``;
+the run goes on with the next episode. Errors of the env itself are not caught: they are bugs.
+
+An agent class may set ``needs_privileged_info = True`` (the oracle does); the env is then built
+with ``privileged_info=True`` so the agent can read ``info["privileged"]``.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import time
+from typing import Any
+
+import gymnasium as gym
+
+from agents.base import Agent, Episode, TurnRecord
+from rlpa_env.eval.agent_spec import AgentFailure, AgentGuard, agent_name, resolve_agent
+from rlpa_env.eval.metrics import compute_metrics, wall_time_per_turn
+from rlpa_env.eval.report import EpisodeSummary, Report, Timing
+
+AGENT_FAILURE = "agent_failure"
+"""``Episode.stop_reason`` of an episode the harness ended because the agent failed."""
+
+
+def package_version() -> str:
+    """The installed ``rlpa-env`` version, or the source tree's when it is not installed."""
+    try:
+        return importlib.metadata.version("rlpa-env")
+    except importlib.metadata.PackageNotFoundError:
+        import rlpa_env
+
+        return rlpa_env.__version__
+
+
+def play_guarded_episode(env: gym.Env, guard: AgentGuard, seed: int) -> tuple[Episode, str | None]:
+    """Play one episode from ``env.reset(seed=seed)``; return it and the agent's failure reason (or ``None``).
+
+    Turn records match ``agents.base.run_episode``; an episode the agent broke ends with
+    ``stop_reason == "agent_failure"`` and neither ``terminated`` nor ``truncated`` set.
+    """
+    observation, info = env.reset(seed=seed)
+    opening, profile_id = observation, info["profile_id"]
+    turns: list[TurnRecord] = []
+    terminated = truncated = False
+    failure: str | None = None
+    try:
+        guard.reset(seed)
+        while not (terminated or truncated):
+            started = time.perf_counter()
+            action = guard.act(observation, info)
+            observation, reward, terminated, truncated, info = env.step(action)
+            turns.append(
+                TurnRecord(
+                    turn=info["turn"],
+                    action=action,
+                    user_message=observation,
+                    reward=float(reward),
+                    reward_profile=info["reward_profile"],
+                    reward_response=info["reward_response"],
+                    profile_f1=info["profile_f1"],
+                    profile_f1_revealed=info["profile_f1_revealed"],
+                    format_ok=info["format_ok"],
+                    format_error=info["format_error"],
+                    response_criteria=dict(info["response_criteria"]),
+                    wall_time_s=time.perf_counter() - started,
+                    agent_tokens=getattr(guard.agent, "last_token_count", None),
+                )
+            )
+    except AgentFailure as error:
+        failure = str(error)
+    episode = Episode(
+        seed=seed,
+        profile_id=profile_id,
+        opening=opening,
+        turns=tuple(turns),
+        terminated=terminated,
+        truncated=truncated,
+        stop_reason=AGENT_FAILURE if failure else info.get("stop_reason"),
+        messages=tuple(dict(message) for message in info["messages"]),
+    )
+    return episode, failure
+
+
+def _progress_bar(total: int, enabled: bool, label: str) -> Any:
+    if not enabled:
+        return None
+    try:
+        from tqdm import tqdm
+    except ImportError:  # tqdm is an optional extra; evaluation works without a bar
+        return None
+    return tqdm(total=total, desc=label, unit="episode")
+
+
+def evaluate(
+    agent: Agent | str,
+    env_id: str = "RLPA-Test-v0",
+    episodes: int = 100,
+    seed: int = 0,
+    scenario: str | None = None,
+    turn_timeout_s: float | None = None,
+    progress: bool = True,
+    **env_kwargs: Any,
+) -> Report:
+    """Play ``episodes`` episodes of ``env_id`` with ``agent`` and compute every metric.
+
+    Args:
+        agent: An ``Agent``, or a spec for ``resolve_agent`` (a registered name or ``"module:attr"``).
+        env_id: A registered Gymnasium id (``rlpa_env`` registers its ids on import).
+        episodes: How many episodes; episode i uses seed ``seed + i``.
+        seed: The first episode's seed; it also seeds the bootstrap of the return's interval.
+        scenario: A scenario name passed to the env; ``None`` keeps the one ``env_id`` registers
+            (``"standard"`` for ``RLPA-Test-v0``).
+        turn_timeout_s: Seconds the agent may take per ``act`` (and ``reset``); ``None`` means no limit
+            and no worker thread.
+        progress: Show a tqdm progress bar on stderr.
+        **env_kwargs: Passed to ``gymnasium.make``.
+
+    Returns:
+        A ``Report``; episodes the agent broke are in it with their ``failure`` reason.
+    """
+    import rlpa_env  # noqa: F401  (registers the env ids)
+
+    if episodes < 1:
+        raise ValueError(f"episodes must be at least 1, got {episodes}")
+    if isinstance(agent, str):
+        name, agent = agent, resolve_agent(agent)
+    else:
+        name = agent_name(agent)
+    make_kwargs: dict[str, Any] = dict(env_kwargs)
+    if scenario is not None:
+        make_kwargs["scenario"] = scenario
+    if getattr(agent, "needs_privileged_info", False):
+        if make_kwargs.get("privileged_info") is False:
+            raise ValueError(f"agent {name!r} needs privileged_info=True but privileged_info=False was passed")
+        make_kwargs["privileged_info"] = True
+    env = gym.make(env_id, **make_kwargs)
+    unwrapped = env.unwrapped
+    env_scenario = unwrapped.scenario
+    max_turns = unwrapped.max_turns or env_scenario.max_turns
+    shift_turn = env_scenario.shift_turn
+    if shift_turn is not None and shift_turn >= max_turns:
+        shift_turn = None  # a horizon cut short before the shift leaves no "after" phase to compare
+    guard = AgentGuard(agent, turn_timeout_s)
+    seeds = tuple(seed + index for index in range(episodes))
+    played: list[Episode] = []
+    summaries: list[EpisodeSummary] = []
+    bar = _progress_bar(episodes, progress, f"{name} on {env_id}")
+    started = time.perf_counter()
+    try:
+        for index, episode_seed in enumerate(seeds):
+            episode, failure = play_guarded_episode(env, guard, episode_seed)
+            played.append(episode)
+            summaries.append(
+                EpisodeSummary(
+                    index=index,
+                    seed=episode_seed,
+                    profile_id=episode.profile_id,
+                    turns=len(episode.turns),
+                    total_reward=episode.total_reward,
+                    final_profile_f1=episode.final_profile_f1,
+                    stop_reason=episode.stop_reason,
+                    failure=failure,
+                )
+            )
+            if bar is not None:
+                bar.update(1)
+    finally:
+        guard.close()
+        env.close()
+        if bar is not None:
+            bar.close()
+    total_s = time.perf_counter() - started
+    turn_total = sum(len(episode.turns) for episode in played)
+    metrics = compute_metrics(
+        played,
+        max_turns,
+        agent_failures=sum(summary.failure is not None for summary in summaries),
+        shift_turn=shift_turn,
+        seed=seed,
+    )
+    return Report(
+        agent=name,
+        env_id=env_id,
+        env_kwargs=dict(sorted(make_kwargs.items())),
+        scenario=env_scenario.name,
+        seeds=seeds,
+        version=package_version(),
+        metrics=metrics,
+        summaries=tuple(summaries),
+        episodes=tuple(played),
+        timing=Timing(
+            total_s=total_s,
+            wall_time_per_turn_s=wall_time_per_turn(played),
+            turns_per_s=turn_total / total_s if total_s > 0 else 0.0,
+        ),
+    )
