@@ -49,7 +49,10 @@ class TurnRecord:
 
 @dataclass(frozen=True)
 class Episode:
-    """A finished episode: the seed, the profile id, the opening message and every turn."""
+    """A finished episode: the seed, the profile id, the opening message and every turn.
+
+    ``failure`` is ``None`` unless the agent broke the episode (see ``run_episode``'s ``catch``).
+    """
 
     seed: int | None
     profile_id: str
@@ -59,6 +62,7 @@ class Episode:
     truncated: bool
     stop_reason: str | None
     messages: tuple[dict[str, str], ...] = field(default_factory=tuple)
+    failure: str | None = None
 
     @property
     def total_reward(self) -> float:
@@ -77,40 +81,56 @@ class Episode:
         return data
 
 
+AGENT_FAILURE = "agent_failure"
+"""``Episode.stop_reason`` of an episode that ended because the agent failed (see ``run_episode``)."""
+
+
 def run_episode(
-    env: gym.Env, agent: Agent, seed: int | None = None, options: Mapping[str, Any] | None = None
+    env: gym.Env,
+    agent: Agent,
+    seed: int | None = None,
+    options: Mapping[str, Any] | None = None,
+    *,
+    catch: tuple[type[Exception], ...] = (),
 ) -> Episode:
     """Play one episode of ``env`` with ``agent`` from ``env.reset(seed=seed, options=options)``.
 
     ``wall_time_s`` of each turn covers the agent's ``act`` and the env's ``step``. When the agent
-    exposes ``last_token_count`` (an int or ``None``), it is recorded as ``agent_tokens``.
+    exposes ``last_token_count`` (an int or ``None``), it is recorded as ``agent_tokens``. An
+    exception of a type in ``catch`` raised by the agent ends the episode early: the turns played so
+    far are kept, ``failure`` holds the message and ``stop_reason`` is ``"agent_failure"``; any other
+    exception propagates.
     """
-    agent.reset(seed)
     observation, info = env.reset(seed=seed, options=dict(options) if options else None)
     opening, profile_id = observation, info["profile_id"]
     turns: list[TurnRecord] = []
     terminated = truncated = False
-    while not (terminated or truncated):
-        started = time.perf_counter()
-        action = agent.act(observation, info)
-        observation, reward, terminated, truncated, info = env.step(action)
-        turns.append(
-            TurnRecord(
-                turn=info["turn"],
-                action=action,
-                user_message=observation,
-                reward=float(reward),
-                reward_profile=info["reward_profile"],
-                reward_response=info["reward_response"],
-                profile_f1=info["profile_f1"],
-                profile_f1_revealed=info["profile_f1_revealed"],
-                format_ok=info["format_ok"],
-                format_error=info["format_error"],
-                response_criteria=dict(info["response_criteria"]),
-                wall_time_s=time.perf_counter() - started,
-                agent_tokens=getattr(agent, "last_token_count", None),
+    failure: str | None = None
+    try:
+        agent.reset(seed)
+        while not (terminated or truncated):
+            started = time.perf_counter()
+            action = agent.act(observation, info)
+            observation, reward, terminated, truncated, info = env.step(action)
+            turns.append(
+                TurnRecord(
+                    turn=info["turn"],
+                    action=action,
+                    user_message=observation,
+                    reward=float(reward),
+                    reward_profile=info["reward_profile"],
+                    reward_response=info["reward_response"],
+                    profile_f1=info["profile_f1"],
+                    profile_f1_revealed=info["profile_f1_revealed"],
+                    format_ok=info["format_ok"],
+                    format_error=info["format_error"],
+                    response_criteria=dict(info["response_criteria"]),
+                    wall_time_s=time.perf_counter() - started,
+                    agent_tokens=getattr(agent, "last_token_count", None),
+                )
             )
-        )
+    except catch as error:
+        failure = str(error) or type(error).__name__
     return Episode(
         seed=seed,
         profile_id=profile_id,
@@ -118,6 +138,7 @@ def run_episode(
         turns=tuple(turns),
         terminated=terminated,
         truncated=truncated,
-        stop_reason=info.get("stop_reason"),
+        stop_reason=AGENT_FAILURE if failure else info.get("stop_reason"),
         messages=tuple(dict(m) for m in info["messages"]),
+        failure=failure,
     )

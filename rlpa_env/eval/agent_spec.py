@@ -201,6 +201,11 @@ class AgentGuard:
             self._worker.retire()
             self._worker = None
 
+    @property
+    def last_token_count(self) -> int | None:
+        """The guarded agent's ``last_token_count``, when it reports one."""
+        return getattr(self.agent, "last_token_count", None)
+
     def reset(self, seed: int | None) -> None:
         """Reset the agent for a new episode."""
         self._call("reset()", lambda: self.agent.reset(seed))

@@ -18,13 +18,10 @@ from typing import Any
 
 import gymnasium as gym
 
-from agents.base import Agent, Episode, TurnRecord
+from agents.base import Agent, Episode, run_episode
 from rlpa_env.eval.agent_spec import AgentFailure, AgentGuard, agent_name, resolve_agent
 from rlpa_env.eval.metrics import compute_metrics, wall_time_per_turn
 from rlpa_env.eval.report import EpisodeSummary, Report, Timing
-
-AGENT_FAILURE = "agent_failure"
-"""``Episode.stop_reason`` of an episode the harness ended because the agent failed."""
 
 
 def package_version() -> str:
@@ -35,55 +32,6 @@ def package_version() -> str:
         import rlpa_env
 
         return rlpa_env.__version__
-
-
-def play_guarded_episode(env: gym.Env, guard: AgentGuard, seed: int) -> tuple[Episode, str | None]:
-    """Play one episode from ``env.reset(seed=seed)``; return it and the agent's failure reason (or ``None``).
-
-    Turn records match ``agents.base.run_episode``; an episode the agent broke ends with
-    ``stop_reason == "agent_failure"`` and neither ``terminated`` nor ``truncated`` set.
-    """
-    observation, info = env.reset(seed=seed)
-    opening, profile_id = observation, info["profile_id"]
-    turns: list[TurnRecord] = []
-    terminated = truncated = False
-    failure: str | None = None
-    try:
-        guard.reset(seed)
-        while not (terminated or truncated):
-            started = time.perf_counter()
-            action = guard.act(observation, info)
-            observation, reward, terminated, truncated, info = env.step(action)
-            turns.append(
-                TurnRecord(
-                    turn=info["turn"],
-                    action=action,
-                    user_message=observation,
-                    reward=float(reward),
-                    reward_profile=info["reward_profile"],
-                    reward_response=info["reward_response"],
-                    profile_f1=info["profile_f1"],
-                    profile_f1_revealed=info["profile_f1_revealed"],
-                    format_ok=info["format_ok"],
-                    format_error=info["format_error"],
-                    response_criteria=dict(info["response_criteria"]),
-                    wall_time_s=time.perf_counter() - started,
-                    agent_tokens=getattr(guard.agent, "last_token_count", None),
-                )
-            )
-    except AgentFailure as error:
-        failure = str(error)
-    episode = Episode(
-        seed=seed,
-        profile_id=profile_id,
-        opening=opening,
-        turns=tuple(turns),
-        terminated=terminated,
-        truncated=truncated,
-        stop_reason=AGENT_FAILURE if failure else info.get("stop_reason"),
-        messages=tuple(dict(message) for message in info["messages"]),
-    )
-    return episode, failure
 
 
 def _progress_bar(total: int, enabled: bool, label: str) -> Any:
@@ -153,7 +101,7 @@ def evaluate(
     started = time.perf_counter()
     try:
         for index, episode_seed in enumerate(seeds):
-            episode, failure = play_guarded_episode(env, guard, episode_seed)
+            episode = run_episode(env, guard, episode_seed, catch=(AgentFailure,))
             played.append(episode)
             summaries.append(
                 EpisodeSummary(
@@ -164,7 +112,7 @@ def evaluate(
                     total_reward=episode.total_reward,
                     final_profile_f1=episode.final_profile_f1,
                     stop_reason=episode.stop_reason,
-                    failure=failure,
+                    failure=episode.failure,
                 )
             )
             if bar is not None:
