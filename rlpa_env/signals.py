@@ -193,20 +193,9 @@ class ReplySignals:
 
 
 @lru_cache(maxsize=65536)
-def word_key(word: str) -> str:
-    """``text.stem`` plus two repairs so "hike"/"hiking" and "run"/"running" share a key."""
-    key = stem(word)
-    if len(key) > 3 and key.endswith("e"):
-        key = key[:-1]
-    if len(key) > 3 and key[-1] == key[-2] and key[-1] not in "aeiouls":
-        key = key[:-1]
-    return key
-
-
-@lru_cache(maxsize=65536)
 def _content_key(word: str) -> str:
     """The key of a content word; ``""`` for stop words and hollow chat words."""
-    return "" if word in STOPWORDS or word in HOLLOW_WORDS else word_key(word)
+    return "" if word in STOPWORDS or word in HOLLOW_WORDS else stem(word)
 
 
 def _content_keys(words: Iterable[str]) -> frozenset[str]:
@@ -279,7 +268,7 @@ class _FactIndex:
 
 def _keyword_keys(fact: Fact, phrases: tuple[str, ...]) -> list[tuple[str, ...]]:
     phrases = phrases or (fact.value,)
-    found = (tuple(word_key(w) for w in tokens(p) if w not in STOPWORDS) for p in phrases)
+    found = (tuple(stem(w) for w in tokens(p) if w not in STOPWORDS) for p in phrases)
     return [keys for keys in found if keys]
 
 
@@ -325,8 +314,8 @@ def _fact_index(profile: Profile) -> _FactIndex:
     return index
 
 
-_STYLE_QUESTION_KEYS = frozenset(word_key(w) for w in _STYLE_QUESTION_WORDS)
-_GENERIC_QUESTION_KEYS = frozenset(word_key(w) for w in _GENERIC_QUESTION_WORDS)
+_STYLE_QUESTION_KEYS = frozenset(stem(w) for w in _STYLE_QUESTION_WORDS)
+_GENERIC_QUESTION_KEYS = frozenset(stem(w) for w in _GENERIC_QUESTION_WORDS)
 
 
 def _hits(index: _FactIndex, content: frozenset[str]) -> set[int]:

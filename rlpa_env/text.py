@@ -23,7 +23,7 @@ STOPWORDS: frozenset[str] = frozenset(
     why will with would you your yours yourself yourselves also really quite pretty lot lots much
     many thing things kind sort bit get got gets like likes liked love loves loved enjoy enjoys
     enjoyed person user someone people he's she's they're i'm i've i'd you're it's that's there's
-    what's don't doesn't isn't wasn't can't won't yeah yes ok okay well oh hi hello hey""".split()
+    what's don't doesn't isn't wasn't can't won't yeah yes ok okay well oh hi hello hey""".split()  # noqa: SIM905
 )
 """Words that carry no topic. Sentiment verbs (like, love, enjoy) are here on purpose: polarity is
 read separately by ``polarity``, and they must not make two unrelated traits look alike."""
@@ -45,16 +45,26 @@ def normalize(text: str) -> str:
 
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """A small suffix-stripping stemmer: ``hiking``/``hikes`` -> ``hik``, ``cities`` -> ``city``."""
+    """A small suffix-stripping stemmer that maps inflections together.
+
+    ``hike``/``hikes``/``hiking`` -> ``hik``, ``run``/``running`` -> ``run``, ``cities`` -> ``city``.
+    """
     if word.endswith("'s"):
         word = word[:-2]
-    if len(word) <= 4:
-        return word[:-1] if len(word) == 4 and word.endswith("s") and not word.endswith("ss") else word
     if word.endswith("ies") and len(word) > 5:
         return word[:-3] + "y"
-    for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)]
+    if len(word) <= 4:
+        if len(word) == 4 and word.endswith("s") and not word.endswith("ss"):
+            word = word[:-1]
+    else:
+        for suffix in _SUFFIXES:
+            if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+                word = word[: -len(suffix)]
+                break
+    if len(word) > 3 and word.endswith("e"):
+        word = word[:-1]
+    if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "aeiouls":
+        word = word[:-1]
     return word
 
 

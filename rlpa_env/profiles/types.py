@@ -60,6 +60,10 @@ class Fact:
         if not self.utterances:
             raise ValueError(f"Fact {self.id!r}: needs at least one first-person utterance")
 
+    def __hash__(self) -> int:
+        # Equal facts share these fields; hashing three cached str hashes keeps fact-keyed caches fast.
+        return hash((self.id, self.value, self.text))
+
     def __deepcopy__(self, memo: dict[int, Any]) -> Fact:
         return self  # immutable: environment snapshots share facts instead of copying them
 
@@ -127,6 +131,10 @@ class Profile:
         if len(set(ids)) != len(ids):
             duplicates = sorted({i for i in ids if ids.count(i) > 1})
             raise ValueError(f"Profile {self.id!r} has duplicate fact ids: {duplicates}")
+
+    def __hash__(self) -> int:
+        # Equal profiles share an id; the generated hash would walk every fact on each call.
+        return hash(self.id)
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Profile:
         return self  # immutable: environment snapshots share profiles instead of copying them

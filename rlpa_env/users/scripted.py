@@ -49,8 +49,8 @@ import numpy as np
 
 from rlpa_env.profiles.catalog import specific_keywords
 from rlpa_env.profiles.types import Fact, Profile
-from rlpa_env.signals import ReplySignals, signals_for_state, word_key
-from rlpa_env.text import tokens
+from rlpa_env.signals import ReplySignals, signals_for_state
+from rlpa_env.text import stem, tokens
 from rlpa_env.users import templates
 from rlpa_env.users.base import DialogueState, UserTurn
 
@@ -75,7 +75,7 @@ _COMPLAINT_LINES: dict[str, tuple[str, ...]] = {
     "flattery": templates.FLATTERY,
 }
 _BREVITY_WORDS = ("short", "brief", "concise", "quick", "moderate", "length", "verbose", "wordy", "essay")
-_BREVITY_KEYS = frozenset(word_key(w) for w in _BREVITY_WORDS)
+_BREVITY_KEYS = frozenset(stem(w) for w in _BREVITY_WORDS)
 
 
 @lru_cache(maxsize=1024)
@@ -89,7 +89,7 @@ def _length_style_ids(profile: Profile) -> tuple[str, ...]:
     found = []
     for fact in profile.facts:
         words = tokens(" ".join((fact.value, fact.text, *specific_keywords(fact))))
-        if fact.kind == "style" and _BREVITY_KEYS.intersection(word_key(w) for w in words):
+        if fact.kind == "style" and _BREVITY_KEYS.intersection(stem(w) for w in words):
             found.append(fact.id)
     return tuple(found)
 
