@@ -35,13 +35,7 @@ class Topic:
     questions: tuple[str, ...]
 
 
-TOPICS: tuple[Topic, ...] = (
-    Topic(
-        "work",
-        ("work", "job", "career", "occupation"),
-        ("Work shapes so much of the week.", "Jobs say a lot about how people spend their days."),
-        ("What do you do for work?", "What kind of job keeps you busy?"),
-    ),
+TOPICS: tuple[Topic, ...] = (  # small talk first: personal topics go better once rapport has grown
     Topic(
         "hobbies",
         ("hobby", "hobbies", "free time", "weekend"),
@@ -49,10 +43,10 @@ TOPICS: tuple[Topic, ...] = (
         ("What do you like to do in your free time?", "Any hobbies that fill your weekends?"),
     ),
     Topic(
-        "pets",
-        ("pet", "pets", "animal", "animals"),
-        ("Animals can make a home feel livelier.", "Pets are often the best company."),
-        ("Do you have any pets?", "Are there any animals at home with you?"),
+        "music",
+        ("music", "song", "songs", "listen"),
+        ("Music can change the mood of a whole day.", "A good playlist makes chores fly by."),
+        ("What kind of music do you listen to?", "Any songs or genres you keep coming back to?"),
     ),
     Topic(
         "food",
@@ -61,10 +55,16 @@ TOPICS: tuple[Topic, ...] = (
         ("What kind of food do you enjoy eating?", "Do you follow any particular diet?"),
     ),
     Topic(
-        "music",
-        ("music", "song", "songs", "listen"),
-        ("Music can change the mood of a whole day.", "A good playlist makes chores fly by."),
-        ("What kind of music do you listen to?", "Any songs or genres you keep coming back to?"),
+        "films",
+        ("movie", "movies", "film", "films", "show", "shows"),
+        ("Movie nights are a great way to unwind.", "There are so many good shows around lately."),
+        ("What kind of movies or shows do you watch?", "Seen any films you liked recently?"),
+    ),
+    Topic(
+        "reading",
+        ("book", "books", "read", "reading"),
+        ("A good book can be hard to put down.", "Reading before bed is a nice habit."),
+        ("Do you read much? Any books you like?", "What kind of books do you enjoy reading?"),
     ),
     Topic(
         "sport",
@@ -79,28 +79,22 @@ TOPICS: tuple[Topic, ...] = (
         ("Do you like to travel? Any favourite trips?", "Where would you go on your next vacation?"),
     ),
     Topic(
-        "reading",
-        ("book", "books", "read", "reading"),
-        ("A good book can be hard to put down.", "Reading before bed is a nice habit."),
-        ("Do you read much? Any books you like?", "What kind of books do you enjoy reading?"),
+        "work",
+        ("work", "job", "career", "occupation"),
+        ("Work shapes so much of the week.", "Jobs say a lot about how people spend their days."),
+        ("What do you do for work?", "What kind of job keeps you busy?"),
     ),
     Topic(
-        "films",
-        ("movie", "movies", "film", "films", "show", "shows"),
-        ("Movie nights are a great way to unwind.", "There are so many good shows around lately."),
-        ("What kind of movies or shows do you watch?", "Seen any films you liked recently?"),
+        "pets",
+        ("pet", "pets", "animal", "animals"),
+        ("Animals can make a home feel livelier.", "Pets are often the best company."),
+        ("Do you have any pets?", "Are there any animals at home with you?"),
     ),
     Topic(
         "home",
         ("live", "city", "town", "area", "where"),
         ("Where people live shapes their routines a lot.", "Every town has its own character."),
         ("Where do you live?", "What is the area like where you live?"),
-    ),
-    Topic(
-        "family",
-        ("family", "kids", "children", "partner", "married"),
-        ("Family life can be busy and lovely at once.", "Home life shapes a lot of our days."),
-        ("Do you have family around you?", "Who do you share your home with?"),
     ),
     Topic(
         "fitness",
@@ -113,6 +107,12 @@ TOPICS: tuple[Topic, ...] = (
         ("workday", "routine", "schedule", "productive"),
         ("Everyone has their own rhythm for getting things done.", "Routines can make busy days easier."),
         ("How do you like to organise your workday?", "What does a productive day look like for you?"),
+    ),
+    Topic(
+        "family",
+        ("family", "kids", "children", "partner", "married"),
+        ("Family life can be busy and lovely at once.", "Home life shapes a lot of our days."),
+        ("Do you have family around you?", "Who do you share your home with?"),
     ),
 )
 
@@ -135,10 +135,15 @@ _SUBJECT_REWRITES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     )
 )
 _PLAIN_VERB = re.compile(r"^i (\w+)\b", re.IGNORECASE)
+_FIRST_PERSON = re.compile(r"\b(?:i'm|i've|i'd|i|me|my|mine|myself)\b", re.IGNORECASE)
+_PRONOUNS = {"i'm": "they're", "i've": "they've", "i'd": "they'd", "i": "they", "me": "them", "my": "their"}
+_PRONOUNS |= {"mine": "theirs", "myself": "themselves"}
 
 
 def _third_person_verb(match: re.Match[str]) -> str:
     verb = match[1]
+    if verb.endswith("ed"):
+        return verb
     if verb.endswith(("s", "sh", "ch", "x", "o")):
         return verb + "es"
     if verb.endswith("y") and verb[-2:-1] not in "aeiou":
@@ -147,17 +152,22 @@ def _third_person_verb(match: re.Match[str]) -> str:
 
 
 def third_person(sentence: str) -> str | None:
-    """Rewrite a first-person statement as a profile line ("I'm a nurse." -> "is a nurse"), else ``None``."""
+    """Rewrite a statement about the speaker as a profile line, else ``None``.
+
+    "I'm a nurse." -> "is a nurse"; "Reading poetry puts me to sleep." -> "Reading poetry puts them
+    to sleep". A sentence with no first-person word, or no content word, gives ``None``.
+    """
     text = _LEADING_FILLER.sub("", sentence.strip().rstrip(".!?").strip())
     for pattern, replacement in _SUBJECT_REWRITES:
         if pattern.match(text):
             text = pattern.sub(replacement, text, count=1)
             break
     else:
-        if not _PLAIN_VERB.match(text):
+        if _PLAIN_VERB.match(text):
+            text = _PLAIN_VERB.sub(_third_person_verb, text, count=1)
+        elif not _FIRST_PERSON.search(text):
             return None
-        text = _PLAIN_VERB.sub(_third_person_verb, text, count=1)
-    text = re.sub(r"\bmy\b", "their", re.sub(r"\b(?:I'm|I am)\b", "they're", text, flags=re.IGNORECASE), flags=re.I)
+    text = _FIRST_PERSON.sub(lambda match: _PRONOUNS[match[0].lower()], text)
     return text if content_stems(text) else None
 
 
@@ -178,15 +188,25 @@ def _topic_of(text: str) -> Topic | None:
     return next((topic for topic in TOPICS if words & set(topic.words)), None)
 
 
+def _salient_word(text: str) -> str | None:
+    """The longest content word of ``text`` (the most specific thing to pick up), if any."""
+    words = [w for w in tokens(text) if w not in STOPWORDS and len(w) > 3 and not w.isdigit()]
+    return max(words, key=len) if words else None
+
+
 def _acknowledgement(message: str, rng: np.random.Generator) -> str:
-    """A short opener that picks up the most specific word of the user's last message."""
-    words = [w for w in tokens(message) if w not in STOPWORDS and len(w) > 3 and not w.isdigit()]
-    if not words:
-        return str(rng.choice(["Good to hear from you.", "Thanks for chatting with me."]))
-    word = max(words, key=len)
-    if polarity(message) < 0:
-        return f"Fair enough about the {word}, noted."
-    return str(rng.choice([f"Oh, {word}, that is nice to hear.", f"Thanks for sharing that about {word}."]))
+    """A short opener that picks up what the user just said without dwelling on what they dislike."""
+    traits = extract_traits(message)
+    word = _salient_word(traits[0]) if traits else None
+    if polarity(message) < 0 and not traits:
+        complaint = _salient_word(message)
+        return f"Sorry, I will never bring up {complaint} again." if complaint else "Sorry, I will drop that."
+    if word is None:
+        mentioned = _salient_word(message)
+        return f"You mentioned {mentioned}, got it." if mentioned else str(rng.choice(["Fair enough.", "No worries."]))
+    if polarity(traits[0]) < 0:
+        return f"Noted, I will never suggest {word}."
+    return str(rng.choice([f"Nice, {word} sounds lovely.", f"Oh, {word}, that sounds great."]))
 
 
 def compose_reply(last_message: str, topic: Topic | None, rng: np.random.Generator) -> str:

@@ -68,7 +68,7 @@ def _word_set(words: str) -> frozenset[str]:
 HOLLOW_WORDS = _word_set(
     """mm mmm hm hmm sure guess maybe dunno idk fine cool nice great awesome wow amazing right alright
     thanks thank lol haha ha anyway whatever nah nope sorry good sounds sound interesting totally
-    definitely absolutely indeed true agree glad morning evening afternoon sup yo howdy greetings"""
+    definitely absolutely indeed true agree glad morning evening afternoon sup yo howdy greetings idea say says"""
 )
 """Chat words that say nothing about a topic: they neither acknowledge nor inform."""
 

@@ -48,12 +48,18 @@ def test_oracle_beats_heuristic_beats_random_on_final_f1(results: dict[str, tupl
         ("I have a golden retriever named Max.", "has a golden retriever named Max"),
         ("I can't stand seafood.", "can't stand seafood"),
         ("Honestly, I go hiking most weekends!", "goes hiking most weekends"),
-        ("My partner and I live in Lisbon.", "their partner and I live in Lisbon"),
+        ("My partner and I live in Lisbon.", "their partner and they live in Lisbon"),
+        ("Reading poetry puts me to sleep.", "Reading poetry puts them to sleep"),
+        ("I stopped working a few years ago.", "stopped working a few years ago"),
         ("I study late most nights.", "studies late most nights"),
     ],
 )
 def test_third_person_rewrites_first_person_statements(sentence: str, trait: str) -> None:
     assert third_person(sentence) == trait
+
+
+def test_third_person_ignores_sentences_not_about_the_speaker() -> None:
+    assert third_person("The weather is nice today.") is None
 
 
 def test_extract_traits_skips_questions_and_remarks_about_the_chat() -> None:
