@@ -22,6 +22,7 @@ import numpy as np
 
 from rlpa_env.parsing import format_turn
 from rlpa_env.profiles.bank import ProfileBank
+from rlpa_env.signals import HOLLOW_WORDS
 from rlpa_env.text import STOPWORDS, content_stems, polarity, tokens
 
 
@@ -120,7 +121,8 @@ _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 _META_WORDS = frozenset(
     "you you're your told already asked repeating butter essay short personal question chat talk bye goodbye".split()  # noqa: SIM905
 )
-_LEADING_FILLER = re.compile(r"^(?:actually|honestly|well|oh|yeah|so|and|but|also)[,\s]+", re.IGNORECASE)
+_LEADING_FILLER = re.compile(r"^(?:(?:actually|honestly|well|oh|yeah|so|and|but|also)[,:.\s]+)+", re.IGNORECASE)
+_MODALS = frozenset({"can", "could", "would", "should", "will", "might", "must", "may"})
 _SUBJECT_REWRITES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern, re.IGNORECASE), replacement)
     for pattern, replacement in (
@@ -142,7 +144,7 @@ _PRONOUNS |= {"mine": "theirs", "myself": "themselves"}
 
 def _third_person_verb(match: re.Match[str]) -> str:
     verb = match[1]
-    if verb.endswith("ed"):
+    if verb.endswith("ed") or verb.lower() in _MODALS:
         return verb
     if verb.endswith(("s", "sh", "ch", "x", "o")):
         return verb + "es"
@@ -190,7 +192,7 @@ def _topic_of(text: str) -> Topic | None:
 
 def _salient_word(text: str) -> str | None:
     """The longest content word of ``text`` (the most specific thing to pick up), if any."""
-    words = [w for w in tokens(text) if w not in STOPWORDS and len(w) > 3 and not w.isdigit()]
+    words = [w for w in tokens(text) if w not in STOPWORDS and w not in HOLLOW_WORDS and len(w) > 3 and not w.isdigit()]
     return max(words, key=len) if words else None
 
 

@@ -51,6 +51,7 @@ def test_oracle_beats_heuristic_beats_random_on_final_f1(results: dict[str, tupl
         ("My partner and I live in Lisbon.", "their partner and they live in Lisbon"),
         ("Reading poetry puts me to sleep.", "Reading poetry puts them to sleep"),
         ("I stopped working a few years ago.", "stopped working a few years ago"),
+        ("Oh, and: I could eat seafood every day.", "could eat seafood every day"),
         ("I study late most nights.", "studies late most nights"),
     ],
 )
