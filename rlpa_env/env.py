@@ -121,7 +121,8 @@ class RLPAEnv(gym.Env[str, str]):
     facts disclosed so far), ``response_criteria`` (criterion -> bool), ``user_reaction`` and
     ``stop_reason``. With ``privileged_info=True`` (for analysis and oracle agents only) ``info`` also
     holds ``privileged``: ``{"profile": Profile.to_dict(), "revealed_fact_ids": [...],
-    "judge_rationale": str, "matched_fact_ids": [...]}``. The hidden profile appears nowhere else.
+    "judge_rationale": str, "matched_fact_ids": [...], "shifted_fact_ids": [old, new] or []}``.
+    The hidden profile appears nowhere else.
 
     ## Arguments
 
@@ -232,8 +233,6 @@ class RLPAEnv(gym.Env[str, str]):
         if episode.done:
             raise RuntimeError("the episode has ended; call reset() to start a new one")
         dialogue = episode.dialogue
-        self._maybe_shift_preference(episode)
-
         parsed, format_error = self._parse(action)
         if parsed is None:
             profile_score, response_score = ProfileScore(0.0, 0.0, 0.0), ResponseScore(_NO_CRITERIA, format_error or "")
@@ -254,6 +253,7 @@ class RLPAEnv(gym.Env[str, str]):
         dialogue.messages.append({"role": "user", "content": user_turn.text})
         dialogue.revealed_fact_ids.extend(i for i in user_turn.revealed_fact_ids if i not in dialogue.revealed_fact_ids)
         dialogue.turn += 1
+        self._maybe_shift_preference(episode)
 
         terminated = user_turn.done
         truncated = not terminated and dialogue.turn >= self._max_turns(episode)
@@ -353,7 +353,7 @@ class RLPAEnv(gym.Env[str, str]):
     def _maybe_shift_preference(self, episode: _Episode) -> None:
         shift_turn = episode.scenario.shift_turn
         dialogue = episode.dialogue
-        if shift_turn is None or dialogue.turn != shift_turn or episode.shifted_fact_ids is not None:
+        if shift_turn is None or dialogue.turn != shift_turn:
             return
         shifted = shift_preference(dialogue.profile, self.np_random, self._shift_candidates)
         if shifted is None:

@@ -181,13 +181,15 @@ def test_markdown_shows_shift_phases_and_agent_failures():
     assert "| 4 | 0 | – | – | – | – |" in markdown
 
 
-def test_leaderboard_ranks_reports_by_mean_alignment(tmp_path):
+def test_leaderboard_ranks_reports_by_mean_return_within_each_scenario(tmp_path):
     strong, weak = hand_built_report("strong").to_dict(), hand_built_report("weak").to_dict()
-    weak["metrics"]["mean_alignment"] = 10.0
-    table = leaderboard_markdown([weak, strong])
-    rows = [line for line in table.splitlines() if line.startswith("| 1 ") or line.startswith("| 2 ")]
-    assert rows[0].startswith("| 1 | strong |")
-    assert rows[1].startswith("| 2 | weak |")
+    weak["metrics"]["mean_return"] = strong["metrics"]["mean_return"] - 1.0
+    weak["metrics"]["mean_alignment"] = 100.0
+    other = hand_built_report("other").to_dict()
+    other["scenario"] = "cold-start"
+    table = leaderboard_markdown([weak, other, strong])
+    rows = [line for line in table.splitlines() if line.startswith(("| 1 ", "| 2 "))]
+    assert [row.split(" | ")[:2] for row in rows] == [["| 1", "strong"], ["| 2", "weak"], ["| 1", "other"]]
     assert plot_leaderboard([weak, strong], tmp_path / "board.png").read_bytes().startswith(PNG_MAGIC)
 
 

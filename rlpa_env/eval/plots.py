@@ -110,6 +110,9 @@ def plot_profile_f1_curve(
     return _save(figure, path)
 
 
+_LINE_STYLES = ("-", "--", ":", "-.")
+
+
 def plot_leaderboard(reports: Sequence[Mapping[str, Any]], path: str | Path) -> Path:
     """Compare ``report.json`` dicts: AL(k) curves on the left, profile F1 curves on the right, one line each."""
     if not reports:
@@ -117,12 +120,20 @@ def plot_leaderboard(reports: Sequence[Mapping[str, Any]], path: str | Path) -> 
     figure = _new_figure((14.0, 5.5))
     al_axes, f1_axes = figure.subplots(1, 2)
     turns = max(report["metrics"]["max_turns"] for report in reports)
+    agents = list(dict.fromkeys(report["agent"] for report in reports))
+    scenarios = list(dict.fromkeys(report["scenario"] for report in reports))
     for report in reports:
         metrics = report["metrics"]
-        label = f"{report['agent']} ({report['scenario']})"
+        style = {
+            "color": f"C{agents.index(report['agent']) % 10}",  # colour says the agent, the line style the scenario
+            "linestyle": _LINE_STYLES[scenarios.index(report["scenario"]) % len(_LINE_STYLES)],
+            "marker": _marker(turns),
+            "linewidth": 2,
+            "label": f"{report['agent']} ({report['scenario']})",
+        }
         steps = range(1, len(metrics["alignment_levels"]) + 1)
-        al_axes.plot(steps, _values(metrics["alignment_levels"]), marker=_marker(turns), linewidth=2, label=label)
-        f1_axes.plot(steps, _values(metrics["profile_f1"]), marker=_marker(turns), linewidth=2, label=label)
+        al_axes.plot(steps, _values(metrics["alignment_levels"]), **style)
+        f1_axes.plot(steps, _values(metrics["profile_f1"]), **style)
     al_axes.set_ylim(-3, 103)
     f1_axes.set_ylim(-0.03, 1.03)
     _style_axes(al_axes, title="Alignment level per turn", xlabel="turn k", ylabel="AL(k) (0-100)", turns=turns)

@@ -352,15 +352,28 @@ LEADERBOARD_HEADER = (
 )
 
 
-def leaderboard_rows(reports: Sequence[Mapping[str, Any]]) -> list[list[str]]:
-    """One formatted row per report, ranked by mean alignment level and then final profile F1."""
+def _ranked(reports: Sequence[Mapping[str, Any]]) -> list[tuple[int, Mapping[str, Any]]]:
+    """Reports grouped by (env id, scenario) in order of first appearance, ranked within each group
+    by mean return (the environment's objective), then mean alignment level."""
+    groups: dict[tuple[str, str], list[Mapping[str, Any]]] = {}
+    for report in reports:
+        groups.setdefault((report["env_id"], report["scenario"]), []).append(report)
 
     def rank_key(report: Mapping[str, Any]) -> tuple[float, float]:
         metrics = report["metrics"]
-        return (-(metrics["mean_alignment"] or 0.0), -(metrics["final_profile_f1"] or 0.0))
+        return (-(metrics["mean_return"] or 0.0), -(metrics["mean_alignment"] or 0.0))
 
+    return [
+        (rank, report)
+        for group in groups.values()
+        for rank, report in enumerate(sorted(group, key=rank_key), start=1)
+    ]
+
+
+def leaderboard_rows(reports: Sequence[Mapping[str, Any]]) -> list[list[str]]:
+    """One formatted row per report; ``Rank`` counts within each (env id, scenario) group."""
     rows = []
-    for rank, report in enumerate(sorted(reports, key=rank_key), start=1):
+    for rank, report in _ranked(reports):
         metrics = report["metrics"]
         curve = [value for value in metrics["alignment_levels"] if value is not None]
         low, high = metrics["return_ci"]
