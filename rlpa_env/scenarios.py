@@ -4,9 +4,10 @@ A ``Scenario`` fixes the episode length and the conditions the user starts from:
 
 - ``standard``: 10 turns, the user's usual cold opening, neutral rapport (the paper's setting).
 - ``preference-shift``: 10 turns; at the end of turn ``shift_turn`` (5) one of the user's likes is
-  replaced by another value of the same category, so turns 6 to 10 are scored against the new profile. The new fact's utterances say that
-  the user has changed its mind, so the user announces the change when the topic comes up; the stale
-  like is no longer in the hidden profile, so a trait that still states it counts as wrong.
+  replaced by another value of the same category, so turns 6 to 10 are scored against the new
+  profile. The new fact's utterances say that the user has changed its mind, so the user announces
+  the change when the topic comes up; the stale like is no longer in the hidden profile, so a trait
+  that still states it counts as wrong.
 - ``long-horizon``: 50 turns, to test whether an agent keeps improving and stays coherent.
 - ``cold-start``: 10 turns; the user opens with a bare "hi." and starts with negative rapport, so
   personal facts take longer to earn.

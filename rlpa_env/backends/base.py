@@ -23,7 +23,9 @@ class ChatBackend(Protocol):
 
     model_name: str
 
-    def complete(self, messages: Messages, *, max_tokens: int = 256, temperature: float = 0.0, seed: int | None = None) -> str:
+    def complete(
+        self, messages: Messages, *, max_tokens: int = 256, temperature: float = 0.0, seed: int | None = None
+    ) -> str:
         """Complete one conversation and return the assistant's text."""
         ...
 
