@@ -1,0 +1,313 @@
+"""LLM-backed rewards: ``LLMJudgeProfileScorer`` (counts matched points) and ``LLMResponseJudge``.
+
+Both send one prompt (texts in ``rlpa_env.prompts``: instructions, one worked example exchange, then
+the real request) to a ``ChatBackend`` at temperature 0 and read a strict JSON verdict; retries
+sample at ``RETRY_TEMPERATURE`` with fixed seeds, so a cached judge replays exactly.
+
+What the code enforces, whatever the model says:
+
+- **Untrusted text is fenced.** Traits, replies, the transcript and the judged profile sit between
+  two fence lines whose token (``prompts.fence_token``) is seeded by ``fence_seed`` and hashed from
+  that very text, so the text cannot close the fence early.
+- **Strict verdicts.** Profile: ``{"matches": [[trait, fact], ...]}`` with 1-based numbers in range.
+  Response: the five ``CRITERIA`` keys, each ``0``/``1``/``true``/``false``, and a ``rationale``
+  string. Anything else (no JSON, a missing key, a number out of range, a value like ``"yes"``) is
+  a parse error: the judge is asked again with the error appended (``max_retries`` times), then
+  the turn scores 0, never a pass. ``ResponseScore.failure`` says why; for profiles (whose record
+  has no such field) the reason is kept in ``LLMJudgeProfileScorer.last_failure``.
+- **One-to-one matching.** Pairs are taken in the judge's order; a pair whose trait or fact is
+  already used is skipped. Traits are counted from non-empty lines; P/R/F1 follow
+  ``ProfileScore.from_counts``.
+- **Injection never pays.** A reply that talks to a grader (``signals.addresses_grader``), carries a
+  verdict-shaped key such as ``"natural": 1``, or contains a fence marker (``<<<``, ``>>>``,
+  ``#DATA-``) gets every criterion false without asking the model: failing only ``natural`` would
+  still let an obedient model raise the graded reward. A trait line showing the same signs can
+  match nothing.
+
+Verdicts are memoised per judge instance (bounded), so an agent that repeats its profile block
+does not pay for a second model call.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Sequence
+from typing import Any, Generic, TypeVar
+
+from rlpa_env import prompts
+from rlpa_env.backends.base import ChatBackend, Messages
+from rlpa_env.profiles.types import Fact, Profile
+from rlpa_env.rewards.base import CRITERIA, JudgeContext, ProfileScore, ResponseScore, TraitMatch
+from rlpa_env.signals import analyze_reply
+
+JUDGE_MAX_TOKENS = 96
+"""Enough for a verdict on a dozen traits or five criteria and a one-sentence rationale."""
+RETRY_TEMPERATURE = 0.7
+TRANSCRIPT_MESSAGES = 6
+"""How many of the latest transcript messages the response judge sees."""
+_MEMO_SIZE = 1024
+
+_VERDICT_KEY = re.compile(
+    r"[\"']\s*(?:natural|fits_interests|answers_last_message|engaging|informative|matches|rationale)\s*[\"']\s*:"
+    r"|\b(?:fits_interests|answers_last_message)\b"
+)
+_FENCE_MARK = re.compile(r"<<<|>>>|#data-", re.IGNORECASE)
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+
+class VerdictError(ValueError):
+    """The judge model's answer is not a valid verdict; the message says what was wrong."""
+
+
+class _Memo(Generic[K, V]):
+    """A small least-recently-used memo owned by one judge (``lru_cache`` on a method would pin ``self``)."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._items: OrderedDict[K, V] = OrderedDict()
+
+    def get(self, key: K, compute: Callable[[], V]) -> V:
+        if key in self._items:
+            self._items.move_to_end(key)
+            return self._items[key]
+        value = compute()
+        self._items[key] = value
+        if len(self._items) > self._size:
+            self._items.popitem(last=False)
+        return value
+
+
+def injection_reason(text: str, profile: Profile) -> str | None:
+    """Why ``text`` reads as an attempt to steer a grader, or ``None`` when it does not."""
+    if analyze_reply(text, profile).addresses_grader:
+        return "the text addresses a grader or judge"
+    if _VERDICT_KEY.search(text):
+        return "the text contains a verdict-shaped key"
+    if _FENCE_MARK.search(text):
+        return "the text contains a fence marker"
+    return None
+
+
+def extract_json_object(text: str) -> dict[str, Any]:
+    """The JSON object in ``text`` (from its first ``{`` to its last ``}``; a code fence around it is fine)."""
+    start, end = text.find("{"), text.rfind("}")
+    if start < 0:
+        raise VerdictError("no JSON object found")
+    if end < start:
+        raise VerdictError("unterminated JSON object (no closing brace)")
+    try:
+        value = json.loads(text[start : end + 1])
+    except json.JSONDecodeError as error:
+        raise VerdictError(f"invalid JSON ({error.msg})") from None
+    if not isinstance(value, dict):
+        raise VerdictError("the JSON value is not an object")
+    return value
+
+
+def parse_matches(text: str, n_traits: int, n_facts: int) -> list[tuple[int, int]]:
+    """Read ``{"matches": [[trait, fact], ...]}`` (1-based) and return 0-based pairs, in the judge's order."""
+    verdict = extract_json_object(text)
+    matches = verdict.get("matches")
+    if not isinstance(matches, list):
+        raise VerdictError('"matches" must be a list of [trait_number, fact_number] pairs')
+    pairs = []
+    for pair in matches:
+        if not (isinstance(pair, list) and len(pair) == 2 and all(_is_int(n) for n in pair)):
+            raise VerdictError(f"{json.dumps(pair)} is not a [trait_number, fact_number] pair of integers")
+        trait, fact = pair
+        if not (1 <= trait <= n_traits and 1 <= fact <= n_facts):
+            raise VerdictError(f"pair {json.dumps(pair)} is out of range: traits 1..{n_traits}, facts 1..{n_facts}")
+        pairs.append((trait - 1, fact - 1))
+    return pairs
+
+
+def parse_criteria(text: str) -> tuple[dict[str, bool], str]:
+    """Read the response verdict: each of ``CRITERIA`` as 0/1/true/false, and a ``rationale`` string."""
+    verdict = extract_json_object(text)
+    missing = [name for name in CRITERIA if name not in verdict]
+    if missing:
+        raise VerdictError(f"missing criteria {missing}")
+    criteria = {}
+    for name in CRITERIA:
+        value = verdict[name]
+        if isinstance(value, bool) or (_is_int(value) and value in (0, 1)):
+            criteria[name] = bool(value)
+        else:
+            raise VerdictError(f"criterion {name!r} must be 0 or 1, got {json.dumps(value)}")
+    rationale = verdict.get("rationale", "")
+    if not isinstance(rationale, str):
+        raise VerdictError('"rationale" must be a string')
+    return criteria, rationale
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _ask(
+    backend: ChatBackend, messages: Messages, parse: Callable[[str], V], max_retries: int
+) -> tuple[V | None, str | None]:
+    """Ask until ``parse`` accepts the answer; ``(value, None)`` or, after the retries, ``(None, reason)``.
+
+    The first attempt is greedy. A retry appends the bad answer and what was wrong with it, and samples
+    at ``RETRY_TEMPERATURE`` with the attempt number as seed: a greedy model tends to repeat a bad
+    answer word for word, and a fixed seed keeps retries replayable from a cache.
+    """
+    conversation = [dict(m) for m in messages]
+    error = "no attempt made"
+    for attempt in range(max_retries + 1):
+        temperature = 0.0 if attempt == 0 else RETRY_TEMPERATURE
+        answer = backend.complete(conversation, max_tokens=JUDGE_MAX_TOKENS, temperature=temperature, seed=attempt)
+        try:
+            return parse(answer), None
+        except VerdictError as problem:
+            error = str(problem)
+        conversation += [
+            {"role": "assistant", "content": answer},
+            {"role": "user", "content": prompts.JUDGE_CORRECTION.format(error=error)},
+        ]
+    return None, f"unparseable verdict after {max_retries + 1} attempts: {error}"
+
+
+def _make_backend(backend: str | ChatBackend | None) -> ChatBackend:
+    from rlpa_env.backends import make_backend
+
+    return make_backend("transformers" if backend is None else backend)
+
+
+class LLMJudgeProfileScorer:
+    """Counts which inferred traits state a hidden fact, with a chat model as the judge (the paper's reward).
+
+    Args:
+        backend: A ``ChatBackend``, a backend name for ``rlpa_env.backends.make_backend``, or ``None``
+            for the embedded local model.
+        max_retries: Extra attempts after an unparseable verdict before the turn scores 0.
+        fence_seed: Seeds the fence tokens around untrusted text.
+
+    ``last_failure`` is ``None`` after a parsed verdict and the reason after a turn scored 0 for an
+    unusable one.
+    """
+
+    def __init__(self, backend: str | ChatBackend | None = None, *, max_retries: int = 2, fence_seed: int = 0) -> None:
+        if max_retries < 0:
+            raise ValueError(f"max_retries must be >= 0, got {max_retries}")
+        self.backend = _make_backend(backend)
+        self.max_retries = max_retries
+        self.fence_seed = fence_seed
+        self.last_failure: str | None = None
+        self._memo: _Memo[tuple[tuple[str, ...], tuple[Fact, ...]], tuple[ProfileScore, str | None]] = _Memo(_MEMO_SIZE)
+
+    def score(self, traits: Sequence[str], facts: Sequence[Fact]) -> ProfileScore:
+        """Match traits to facts one-to-one as the judge says; P/R/F1 over non-empty trait lines."""
+        result, self.last_failure = self._memo.get((tuple(traits), tuple(facts)), lambda: self._score(traits, facts))
+        return result
+
+    def _score(self, traits: Sequence[str], facts: Sequence[Fact]) -> tuple[ProfileScore, str | None]:
+        lines = [(index, trait.strip()) for index, trait in enumerate(traits) if trait.strip()]
+        if not lines or not facts:
+            return ProfileScore.from_counts(0, len(lines), len(facts)), None
+        profile = Profile(id="scored-facts", facts=tuple(facts))
+        texts = [text for _, text in lines]
+        messages = [
+            {"role": "system", "content": prompts.PROFILE_JUDGE_SYSTEM},
+            {
+                "role": "user",
+                "content": _profile_request(
+                    prompts.PROFILE_JUDGE_EXAMPLE_FACTS, prompts.PROFILE_JUDGE_EXAMPLE_TRAITS, self.fence_seed
+                ),
+            },
+            {"role": "assistant", "content": prompts.PROFILE_JUDGE_EXAMPLE_ANSWER},
+            {"role": "user", "content": _profile_request([fact.text for fact in facts], texts, self.fence_seed)},
+        ]
+        pairs, failure = _ask(
+            self.backend, messages, lambda text: parse_matches(text, len(lines), len(facts)), self.max_retries
+        )
+        if pairs is None:
+            return ProfileScore.from_counts(0, len(lines), len(facts)), failure
+        used_traits: set[int] = set()
+        used_facts: set[int] = set()
+        matches = []
+        for trait, fact in pairs:
+            if trait in used_traits or fact in used_facts or injection_reason(texts[trait], profile):
+                continue
+            used_traits.add(trait)
+            used_facts.add(fact)
+            matches.append(TraitMatch(trait_index=lines[trait][0], fact_id=facts[fact].id, similarity=1.0))
+        return ProfileScore.from_counts(len(matches), len(lines), len(facts), tuple(matches)), None
+
+
+class LLMResponseJudge:
+    """Checks the five response criteria with a chat model; a failed or gamed verdict never passes.
+
+    Args:
+        backend: A ``ChatBackend``, a backend name for ``rlpa_env.backends.make_backend``, or ``None``
+            for the embedded local model.
+        max_retries: Extra attempts after an unparseable verdict before the turn fails.
+        fence_seed: Seeds the fence tokens around untrusted text.
+    """
+
+    def __init__(self, backend: str | ChatBackend | None = None, *, max_retries: int = 2, fence_seed: int = 0) -> None:
+        if max_retries < 0:
+            raise ValueError(f"max_retries must be >= 0, got {max_retries}")
+        self.backend = _make_backend(backend)
+        self.max_retries = max_retries
+        self.fence_seed = fence_seed
+        self._memo: _Memo[tuple[Hashable, ...], ResponseScore] = _Memo(_MEMO_SIZE)
+
+    def judge(self, context: JudgeContext, reply: str) -> ResponseScore:
+        """Grade ``reply`` against ``context`` (``context.profile`` is whichever profile the env lets it see)."""
+        transcript = tuple((m["role"], m["content"]) for m in context.messages[-TRANSCRIPT_MESSAGES:])
+        return self._memo.get((transcript, context.profile, reply), lambda: self._judge(context, transcript, reply))
+
+    def _judge(self, context: JudgeContext, transcript: tuple[tuple[str, str], ...], reply: str) -> ResponseScore:
+        reason = injection_reason(reply, context.profile)
+        if reason:
+            return ResponseScore(dict.fromkeys(CRITERIA, False), rationale=f"not graded: {reason}")
+        speaker = {"user": "Person", "assistant": "Assistant"}
+        transcript_text = "\n".join(f"{speaker.get(role, role)}: {text}" for role, text in transcript)
+        example = _response_request(
+            prompts.RESPONSE_JUDGE_EXAMPLE_PROFILE,
+            prompts.RESPONSE_JUDGE_EXAMPLE_TRANSCRIPT,
+            prompts.RESPONSE_JUDGE_EXAMPLE_REPLY,
+            self.fence_seed,
+        )
+        messages = [
+            {"role": "system", "content": prompts.RESPONSE_JUDGE_SYSTEM},
+            {"role": "user", "content": example},
+            {"role": "assistant", "content": prompts.RESPONSE_JUDGE_EXAMPLE_ANSWER},
+            {
+                "role": "user",
+                "content": _response_request(
+                    describe_profile(context.profile), transcript_text, reply, self.fence_seed
+                ),
+            },
+        ]
+        verdict, failure = _ask(self.backend, messages, parse_criteria, self.max_retries)
+        if verdict is None:
+            return ResponseScore(dict.fromkeys(CRITERIA, False), failure=failure)
+        criteria, rationale = verdict
+        return ResponseScore(criteria, rationale=rationale)
+
+
+def _profile_request(facts: Sequence[str], traits: Sequence[str], fence_seed: int) -> str:
+    return prompts.PROFILE_JUDGE_REQUEST.format(
+        facts="\n".join(f"{n}. {fact}" for n, fact in enumerate(facts, 1)),
+        traits="\n".join(f"{n}. {trait}" for n, trait in enumerate(traits, 1)),
+        token=prompts.fence_token(fence_seed, *traits),
+    )
+
+
+def _response_request(profile: str, transcript: str, reply: str, fence_seed: int) -> str:
+    token = prompts.fence_token(fence_seed, profile, transcript, reply)
+    return prompts.RESPONSE_JUDGE_REQUEST.format(profile=profile, transcript=transcript, reply=reply, token=token)
+
+
+def describe_profile(profile: Profile) -> str:
+    """The profile as the response judge reads it: one fact per line, then the style preferences."""
+    lines = [f"- {fact.text}" for fact in profile.facts]
+    lines.append(f"- prefers {profile.style.verbosity} answers in a {profile.style.tone} tone")
+    return "\n".join(lines)
