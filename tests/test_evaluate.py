@@ -316,6 +316,19 @@ def test_cli_reports_a_bad_agent_spec_as_an_error(capsys):
     assert "error: unknown agent 'nope'" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--agent", "heuristic", "--agent-kwarg", "temperature=0.5"], "cannot be built with ['temperature']"),
+        (["--agent", "third_party_agent:CuriousAgent", "--agent-kwarg", "x=1"], "registered agents only"),
+        (["--backend-url", "http://127.0.0.1:9/v1"], "--backend-url and --backend-model go together"),
+    ],
+)
+def test_cli_rejects_inconsistent_agent_and_backend_options(argv, message, capsys):
+    assert cli_main(["evaluate", "--episodes", "1", "--no-progress", *argv]) == 2
+    assert message in capsys.readouterr().err
+
+
 def test_two_hundred_heuristic_episodes_finish_well_under_a_minute():
     started = time.perf_counter()
     report = evaluate("heuristic", episodes=200, seed=0, progress=False)

@@ -104,8 +104,11 @@ def _agent_from_object(obj: Any, spec: str) -> Agent:
     )
 
 
-def resolve_agent(spec: str) -> Agent:
-    """Build the agent that ``spec`` names (see the module docstring for the accepted forms)."""
+def resolve_agent(spec: str, **kwargs: Any) -> Agent:
+    """Build the agent that ``spec`` names (see the module docstring for the accepted forms).
+
+    ``kwargs`` go to a registered agent's constructor (e.g. ``base_url`` and ``model`` for ``"openai"``).
+    """
     if not isinstance(spec, str) or not spec.strip():
         raise AgentSpecError(f"an agent spec must be a non-empty string, got {spec!r}")
     if ":" not in spec:
@@ -113,7 +116,12 @@ def resolve_agent(spec: str) -> Agent:
 
         if spec not in AGENTS.names():
             raise AgentSpecError(f"unknown agent {spec!r}; use one of {', '.join(AGENTS.names())} or 'module:attr'")
-        return AGENTS.make(spec)
+        try:
+            return AGENTS.make(spec, **kwargs)
+        except TypeError as error:
+            raise AgentSpecError(f"agent {spec!r} cannot be built with {sorted(kwargs)}: {error}") from None
+    if kwargs:
+        raise AgentSpecError(f"--agent-kwarg applies to registered agents only, not to {spec!r}")
     target, _, attr_path = spec.rpartition(":")
     if not target or not attr_path:
         raise AgentSpecError(f"--agent {spec!r}: expected 'module:attr', e.g. 'my_agents:MyAgent'")

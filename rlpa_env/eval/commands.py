@@ -84,6 +84,24 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
         metavar="KEY=VALUE",
         help="extra gymnasium.make keyword argument, VALUE parsed as JSON when possible (repeatable)",
     )
+    evaluate_parser.add_argument(
+        "--agent-kwarg",
+        type=parse_env_kwarg,
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="keyword argument for a registered agent, e.g. base_url=... model=... for openai (repeatable)",
+    )
+    evaluate_parser.add_argument(
+        "--backend-url",
+        default=None,
+        help="run the simulated user and both judges as LLMs on this OpenAI-compatible server (e.g. "
+        "http://127.0.0.1:8080/v1); needs --backend-model",
+    )
+    evaluate_parser.add_argument("--backend-model", default=None, help="the model name the --backend-url server serves")
+    evaluate_parser.add_argument(
+        "--backend-cache", default=None, help="SQLite file caching the backend's completions so reruns replay"
+    )
     evaluate_parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     evaluate_parser.set_defaults(func=run_evaluate)
 
@@ -144,16 +162,24 @@ def run_evaluate(args: argparse.Namespace) -> int:
     # as `python -m` does, so that `--agent my_module:MyAgent` finds the user's module.
     if str(Path.cwd()) not in sys.path:
         sys.path.insert(0, str(Path.cwd()))
+    env_kwargs = dict(args.env_kwarg)
+    if args.backend_url or args.backend_model:
+        if not (args.backend_url and args.backend_model):
+            return _error("--backend-url and --backend-model go together")
+        from rlpa_env.users.llm import llm_env_kwargs
+
+        env_kwargs.update(llm_env_kwargs(args.backend_url, args.backend_model, cache_path=args.backend_cache))
     try:
         report = evaluate(
             args.agent,
+            agent_kwargs=dict(args.agent_kwarg),
             env_id=args.env,
             episodes=args.episodes,
             seed=args.seed,
             scenario=args.scenario,
             turn_timeout_s=args.turn_timeout,
             progress=not args.no_progress,
-            **dict(args.env_kwarg),
+            **env_kwargs,
         )
     except (AgentSpecError, GymError) as error:
         return _error(str(error))

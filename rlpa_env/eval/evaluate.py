@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import importlib.metadata
 import time
+from collections.abc import Mapping
 from typing import Any
 
 import gymnasium as gym
@@ -52,6 +53,7 @@ def evaluate(
     scenario: str | None = None,
     turn_timeout_s: float | None = None,
     progress: bool = True,
+    agent_kwargs: Mapping[str, Any] | None = None,
     **env_kwargs: Any,
 ) -> Report:
     """Play ``episodes`` episodes of ``env_id`` with ``agent`` and compute every metric.
@@ -66,6 +68,7 @@ def evaluate(
         turn_timeout_s: Seconds the agent may take per ``act`` (and ``reset``); ``None`` means no limit
             and no worker thread.
         progress: Show a tqdm progress bar on stderr.
+        agent_kwargs: Constructor arguments for a registered agent named by ``agent``.
         **env_kwargs: Passed to ``gymnasium.make``.
 
     Returns:
@@ -76,8 +79,10 @@ def evaluate(
     if episodes < 1:
         raise ValueError(f"episodes must be at least 1, got {episodes}")
     if isinstance(agent, str):
-        name, agent = agent, resolve_agent(agent)
+        name, agent = agent, resolve_agent(agent, **dict(agent_kwargs or {}))
     else:
+        if agent_kwargs:
+            raise ValueError("agent_kwargs only apply when agent is a registered name")
         name = agent_name(agent)
     make_kwargs: dict[str, Any] = dict(env_kwargs)
     if scenario is not None:

@@ -364,9 +364,7 @@ def _ranked(reports: Sequence[Mapping[str, Any]]) -> list[tuple[int, Mapping[str
         return (-(metrics["mean_return"] or 0.0), -(metrics["mean_alignment"] or 0.0))
 
     return [
-        (rank, report)
-        for group in groups.values()
-        for rank, report in enumerate(sorted(group, key=rank_key), start=1)
+        (rank, report) for group in groups.values() for rank, report in enumerate(sorted(group, key=rank_key), start=1)
     ]
 
 
