@@ -286,3 +286,39 @@ def test_unicode_text_space_accepts_any_string_within_bounds() -> None:
     env.action_space.seed(0)
     assert env.action_space.contains(env.action_space.sample())
     assert isinstance(np.asarray(env.observation_space.sample()).item(), str)
+
+
+def _env_with_a_dislike() -> tuple[RLPAEnv, str]:
+    """An env reset on a test profile with a disliked thing, and one specific word naming it."""
+    from rlpa_env.profiles.catalog import specific_keywords
+
+    env = RLPAEnv(split="test")
+    for profile in env.profiles:
+        dislikes = [f for f in profile.facts if f.kind == "dislike" and specific_keywords(f)]
+        if dislikes:
+            env.reset(seed=0, options={"profile_id": profile.id})
+            return env, specific_keywords(dislikes[0])[0]
+    raise AssertionError("no test profile has a dislike with a specific keyword")
+
+
+@pytest.mark.parametrize(
+    ("kind", "reaction"),
+    [
+        ("disliked", "disliked_topic"),
+        ("copy", "copying"),
+        ("flattery", "flattery"),
+        ("lecture", "too_long"),
+    ],
+)
+def test_bad_replies_earn_zero_response_reward_and_a_fitting_reaction(kind: str, reaction: str) -> None:
+    env, disliked_word = _env_with_a_dislike()
+    opening = env._episode.dialogue.last_user_message
+    replies = {
+        "disliked": f"You should totally try some {disliked_word} this weekend, it is the best! What do you think?",
+        "copy": f"{opening} {opening}",
+        "flattery": "What a brilliant, amazing question! You are so smart and wonderful. Truly inspiring!",
+        "lecture": "# A complete guide\n\n" + "\n".join(f"- **Point {i}**: weigh the factors" for i in range(40)),
+    }
+    _, _, _, _, info = env.step(format_turn(["likes to chat"], replies[kind]))
+    assert info["reward_response"] == 0.0
+    assert info["user_reaction"] == reaction
