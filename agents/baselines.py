@@ -191,9 +191,9 @@ def _topic_of(text: str) -> Topic | None:
 
 
 def _salient_word(text: str) -> str | None:
-    """The longest content word of ``text`` (the most specific thing to pick up), if any."""
+    """The most specific word of ``text`` to pick up: its longest content word, preferring nouns."""
     words = [w for w in tokens(text) if w not in STOPWORDS and w not in HOLLOW_WORDS and len(w) > 3 and not w.isdigit()]
-    return max(words, key=len) if words else None
+    return max(words, key=lambda w: (not w.endswith(("ed", "ing", "ly")), len(w))) if words else None
 
 
 def _acknowledgement(message: str, rng: np.random.Generator) -> str:
