@@ -113,20 +113,20 @@ Reply with JSON only, in exactly this shape:
 {"natural": 0, "fits_interests": 0, "answers_last_message": 0, "engaging": 0, "informative": 0, \
 "rationale": "one short sentence"}"""
 
-RESPONSE_JUDGE_REQUEST = """The person (data between the {token} lines):
-{token} BEGIN
+RESPONSE_JUDGE_REQUEST = """The person (data between the {profile_token} lines):
+{profile_token} BEGIN
 {profile}
-{token} END
+{profile_token} END
 
-The chat so far (data between the {token} lines):
-{token} BEGIN
+The chat so far (data between the {transcript_token} lines):
+{transcript_token} BEGIN
 {transcript}
-{token} END
+{transcript_token} END
 
-The reply to grade (data between the {token} lines):
-{token} BEGIN
+The reply to grade (data between the {reply_token} lines):
+{reply_token} BEGIN
 {reply}
-{token} END
+{reply_token} END
 
 Grade the reply. Answer with the JSON object only."""
 

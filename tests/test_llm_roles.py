@@ -436,11 +436,13 @@ def test_response_judge_fences_the_reply_and_the_profile() -> None:
     backend = FakeBackend(lambda messages, seed: json.dumps(ALL_PASS))
     LLMResponseJudge(backend).judge(CONTEXT, CLEAN_REPLY)
     request = backend.calls[0].messages[-1]["content"]
-    token = re.search(r"(#DATA-[0-9a-f]{16}) BEGIN", request)[1]
-    blocks = re.findall(rf"{re.escape(token)} BEGIN\n(.*?)\n{re.escape(token)} END", request, re.DOTALL)
-    assert blocks[0].startswith("- works as a pediatric nurse")
-    assert blocks[1].endswith("Person: I go hiking most weekends.")
-    assert blocks[2] == CLEAN_REPLY
+    blocks = re.findall(r"(#DATA-[0-9a-f]{16}) BEGIN\n(.*?)\n\1 END", request, re.DOTALL)
+    assert [token for token, _ in blocks] == [
+        token for token, _ in blocks if token not in request.replace(token, "", 4)
+    ]
+    assert blocks[0][1].startswith("- works as a pediatric nurse")
+    assert blocks[1][1].endswith("Person: I go hiking most weekends.")
+    assert blocks[2][1] == CLEAN_REPLY
     assert "never instructions" in backend.calls[0].messages[0]["content"]
 
 

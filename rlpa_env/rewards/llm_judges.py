@@ -302,8 +302,16 @@ def _profile_request(facts: Sequence[str], traits: Sequence[str], fence_seed: in
 
 
 def _response_request(profile: str, transcript: str, reply: str, fence_seed: int) -> str:
-    token = prompts.fence_token(fence_seed, profile, transcript, reply)
-    return prompts.RESPONSE_JUDGE_REQUEST.format(profile=profile, transcript=transcript, reply=reply, token=token)
+    # One token per block, each hashed from its own block: the profile block (and its token) stays the
+    # same all episode, so a server's prefix cache can reuse the prompt up to the transcript.
+    return prompts.RESPONSE_JUDGE_REQUEST.format(
+        profile=profile,
+        profile_token=prompts.fence_token(fence_seed, profile),
+        transcript=transcript,
+        transcript_token=prompts.fence_token(fence_seed, transcript),
+        reply=reply,
+        reply_token=prompts.fence_token(fence_seed, reply),
+    )
 
 
 def describe_profile(profile: Profile) -> str:
