@@ -20,7 +20,7 @@ $(VENV)/.core: setup.cfg pyproject.toml | $(BIN)/python
 
 # The test extras: llama.cpp (compiled on first install, ~7 min) and the sentence encoder.
 $(VENV)/.full: $(VENV)/.core
-	$(BIN)/pip install --quiet -e '.[all]'
+	CMAKE_BUILD_PARALLEL_LEVEL=$$(nproc) $(BIN)/pip install --quiet -e '.[all]'
 	touch $@
 
 demo: $(VENV)/.core
