@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import gymnasium as gym
 import numpy as np
 import pytest
+from factories import make_fact
 
 import rlpa_env  # noqa: F401  (registers the ids)
 from agents.base import run_episode
@@ -74,38 +75,28 @@ class FakeBackend:
         return [self.complete(c, max_tokens=max_tokens, temperature=temperature, seed=seed) for c in conversations]
 
 
-def _fact(fact_id: str, value: str, text: str, utterance: str, keywords: tuple[str, ...], **extra: object) -> Fact:
-    return Fact(
-        id=fact_id,
-        category=fact_id.split(".")[0],
-        value=value,
-        text=text,
-        utterances=(utterance,),
-        keywords=keywords,
-        **extra,  # type: ignore[arg-type]
-    )
-
-
 PROFILE = Profile(
     id="test-user",
     facts=(
-        _fact(
+        make_fact(
             "occupation.nurse",
             "pediatric nurse",
             "works as a pediatric nurse",
             "I'm a nurse on a kids' ward.",
             ("work", "job"),
         ),
-        _fact("pet.dog", "golden retriever", "has a golden retriever", "I have a golden retriever.", ("pet", "dog")),
-        _fact("music.jazz", "jazz", "loves jazz", "I love jazz.", ("music",), kind="like"),
-        _fact(
+        make_fact(
+            "pet.dog", "golden retriever", "has a golden retriever", "I have a golden retriever.", ("pet", "dog")
+        ),
+        make_fact("music.jazz", "jazz", "loves jazz", "I love jazz.", ("music",), kind="like"),
+        make_fact(
             "food.seafood", "seafood", "dislikes seafood", "I can't stand seafood.", ("seafood", "food"), kind="dislike"
         ),
-        _fact(
+        make_fact(
             "hobby.hiking", "hiking", "enjoys hiking", "I go hiking most weekends.", ("hobby", "weekend"), kind="like"
         ),
-        _fact("location.denver", "Denver", "lives in Denver", "I live in Denver.", ("live", "city")),
-        _fact(
+        make_fact("location.denver", "Denver", "lives in Denver", "I live in Denver.", ("live", "city")),
+        make_fact(
             "family.twins",
             "twin sisters",
             "has twin sisters",
@@ -113,7 +104,9 @@ PROFILE = Profile(
             ("family", "sibling"),
             intimacy=1,
         ),
-        _fact("health.anxiety", "anxiety", "manages anxiety", "I deal with anxiety.", ("health", "stress"), intimacy=2),
+        make_fact(
+            "health.anxiety", "anxiety", "manages anxiety", "I deal with anxiety.", ("health", "stress"), intimacy=2
+        ),
     ),
     style=StylePreferences(verbosity="brief", tone="casual"),
 )
@@ -478,7 +471,9 @@ def test_injected_replies_never_score_above_the_clean_reply(reply: str) -> None:
 
 def test_response_judge_sees_the_profile_the_context_carries() -> None:
     backend = FakeBackend(lambda messages, seed: json.dumps(ALL_PASS))
-    inferred = Profile(id="inferred", facts=(_fact("x.chess", "chess", "plays chess", "I play chess.", ("chess",)),))
+    inferred = Profile(
+        id="inferred", facts=(make_fact("x.chess", "chess", "plays chess", "I play chess.", ("chess",)),)
+    )
     LLMResponseJudge(backend).judge(JudgeContext(messages=CONTEXT.messages, profile=inferred), CLEAN_REPLY)
     request = backend.calls[0].messages[-1]["content"]
     assert "- plays chess" in request and "pediatric nurse" not in request

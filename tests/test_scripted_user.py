@@ -6,49 +6,37 @@ import copy
 
 import numpy as np
 import pytest
+from factories import make_fact
 
 from rlpa_env.profiles.catalog import catalog_fact
 from rlpa_env.profiles.generator import generate_profile
-from rlpa_env.profiles.types import Fact, Profile, StylePreferences
+from rlpa_env.profiles.types import Profile, StylePreferences
 from rlpa_env.signals import signals_for_state
 from rlpa_env.users import USERS, templates
 from rlpa_env.users.base import DialogueState, UserSimulator, UserTurn
 from rlpa_env.users.scripted import ScriptedUser
 
-
-def _fact(fact_id: str, value: str, text: str, utterance: str, keywords: tuple[str, ...], **extra: object) -> Fact:
-    return Fact(
-        id=fact_id,
-        category=fact_id.split(".")[0],
-        value=value,
-        text=text,
-        utterances=(utterance,),
-        keywords=keywords,
-        **extra,  # type: ignore[arg-type]
-    )
-
-
 PROFILE = Profile(
     id="scripted-test",
     facts=(
-        _fact(
+        make_fact(
             "job.nurse",
             "pediatric nurse",
             "works as a pediatric nurse",
             "I'm a nurse on a children's ward.",
             ("work", "job", "nurse"),
         ),
-        _fact(
+        make_fact(
             "animal.dog",
             "dog",
             "has a terrier called Biscuit",
             "I have a terrier called Biscuit.",
             ("pet", "pets", "dog", "terrier"),
         ),
-        _fact(
+        make_fact(
             "pastime.hiking", "hiking", "loves hiking", "I go hiking most weekends.", ("hiking", "trail"), kind="like"
         ),
-        _fact(
+        make_fact(
             "cuisine.seafood",
             "seafood",
             "dislikes seafood",
@@ -56,7 +44,7 @@ PROFILE = Profile(
             ("seafood", "fish", "sushi", "shrimp"),
             kind="dislike",
         ),
-        _fact(
+        make_fact(
             "tunes.jazz",
             "jazz",
             "loves jazz",
@@ -64,7 +52,7 @@ PROFILE = Profile(
             ("jazz", "music"),
             kind="like",
         ),
-        _fact(
+        make_fact(
             "health.anxiety",
             "anxiety",
             "lives with anxiety",
@@ -72,7 +60,7 @@ PROFILE = Profile(
             ("anxiety", "stress"),
             intimacy=1,
         ),
-        _fact(
+        make_fact(
             "home.divorce",
             "divorced",
             "went through a divorce",
@@ -80,7 +68,7 @@ PROFILE = Profile(
             ("married", "partner", "relationship"),
             intimacy=2,
         ),
-        _fact(
+        make_fact(
             "manner.short",
             "short replies",
             "prefers short replies",
@@ -133,7 +121,7 @@ def test_reveal_budget_is_a_rounded_up_fraction_of_the_profile() -> None:
     assert ScriptedUser(reveal_fraction=0.5).reveal_budget(PROFILE) == 4
 
 
-def test_relevant_question_reveals_the_relevant_fact() -> None:
+def test_relevant_question_reveals_the_relevantmake_fact() -> None:
     user, state = ScriptedUser(), _state()
     turn = _talk(user, state, "Hi! What do you do for work?")
     assert turn.reaction == "reveal"
@@ -147,7 +135,7 @@ def test_asked_facts_are_revealed_before_merely_mentioned_ones() -> None:
     assert turn.revealed_fact_ids == ("animal.dog",)
 
 
-def test_style_question_reveals_the_style_fact() -> None:
+def test_style_question_reveals_the_stylemake_fact() -> None:
     turn = _talk(ScriptedUser(), _state(), "Do you prefer short or detailed answers?")
     assert turn.revealed_fact_ids == ("manner.short",)
 
