@@ -23,7 +23,7 @@ from rlpa_env.eval.plots import plot_leaderboard
 from rlpa_env.eval.report import EpisodeSummary, Report, Timing, leaderboard_markdown, load_report, render_markdown
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
-REPORT_FILES = ("report.json", "report.md", "episodes.jsonl", "alignment.png", "profile_f1.png")
+REPORT_FILES = ("report.json", "timing.json", "report.md", "episodes.jsonl", "alignment.png", "profile_f1.png")
 
 
 def hand_built_report(agent: str = "tester", *, shift_turn: int | None = None, failure: str | None = None) -> Report:
@@ -309,6 +309,15 @@ def test_cli_leaderboard_and_show_read_saved_reports(tmp_path, capsys):
     shown = capsys.readouterr().out
     assert "Episode 1 | seed 1" in shown
     assert "--- turn 2: reward 1.400" in shown
+
+
+def test_the_same_command_twice_writes_byte_identical_report_json(tmp_path):
+    for name in ("first", "second"):
+        argv = ["evaluate", "--agent", "heuristic", "--episodes", "5", "--seed", "3", "--no-progress"]
+        assert cli_main([*argv, "--out", str(tmp_path / name)]) == 0
+    first, second = ((tmp_path / name / "report.json").read_bytes() for name in ("first", "second"))
+    assert first == second
+    assert json.loads(first)["metrics"]["episodes"] == 5 and "timing" not in json.loads(first)
 
 
 def test_cli_reports_a_bad_agent_spec_as_an_error(capsys):

@@ -3,10 +3,11 @@
 ``Report.save(out_dir)`` writes:
 
 - ``report.json``: the setup (agent, env id and kwargs, scenario, seeds, package version), every
-  metric, one summary per episode (with ``failure``: why the harness stopped the agent, or
-  ``null``), and a separate ``timing`` section. Everything outside ``timing`` depends only on the
-  agent, env and seeds, so a deterministic agent gives an identical file minus ``timing`` on every
-  run; ``timing`` holds wall-clock numbers and is the only part that changes.
+  metric, and one summary per episode (with ``failure``: why the harness stopped the agent, or
+  ``null``). It depends only on the agent, env and seeds, so a deterministic agent writes a
+  byte-identical file on every run.
+- ``timing.json``: the wall-clock numbers (total seconds, seconds per turn, turns per second), the
+  one part of a run that is not reproducible.
 - ``report.md``: the same numbers as tables, with the plots embedded.
 - ``episodes.jsonl``: one line per episode: every turn's action, user reply, rewards and criteria,
   the public transcript and the failure reason.
@@ -33,6 +34,7 @@ MARKDOWN_FILE = "report.md"
 EPISODES_FILE = "episodes.jsonl"
 ALIGNMENT_PLOT = "alignment.png"
 PROFILE_F1_PLOT = "profile_f1.png"
+TIMING_FILE = "timing.json"
 
 
 def jsonable(value: Any) -> Any:
@@ -107,7 +109,7 @@ class Report:
         return tuple(summary for summary in self.summaries if summary.failure is not None)
 
     def to_dict(self, include_timing: bool = True) -> dict[str, Any]:
-        """The ``report.json`` content; ``include_timing=False`` leaves out the one non-reproducible part."""
+        """All of the report as JSON data; ``include_timing=False`` gives exactly ``report.json``."""
         data: dict[str, Any] = {
             "agent": self.agent,
             "env_id": self.env_id,
@@ -132,8 +134,9 @@ class Report:
 
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
-        paths = {name: out / name for name in (REPORT_FILE, MARKDOWN_FILE, EPISODES_FILE)}
-        paths[REPORT_FILE].write_text(self.to_json() + "\n", encoding="utf-8")
+        paths = {name: out / name for name in (REPORT_FILE, TIMING_FILE, MARKDOWN_FILE, EPISODES_FILE)}
+        paths[REPORT_FILE].write_text(self.to_json(include_timing=False) + "\n", encoding="utf-8")
+        paths[TIMING_FILE].write_text(json.dumps(jsonable(asdict(self.timing)), indent=2) + "\n", encoding="utf-8")
         with paths[EPISODES_FILE].open("w", encoding="utf-8") as handle:
             for summary, episode in zip(self.summaries, self.episodes, strict=True):
                 record = {"index": summary.index, "failure": summary.failure, **episode.to_dict()}
