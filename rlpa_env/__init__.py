@@ -15,6 +15,15 @@ RLPA-ColdStart-v0      split="test", scenario="cold-start" (bare opening, negati
 RLPA-LLM-v0            split="test", user="llm", profile_scorer="llm", response_judge="llm"
                        (user and judges on the embedded SmolLM2 model; needs the ``llm`` extra)
 =====================  =====================================================================
+
+Standard-space ids for Stable-Baselines3 and other classic RL libraries (``Discrete`` dialogue
+moves, ``Box`` features of the public transcript) are built by ``agents.sb3:make_move_env``, named
+by import path so that importing ``rlpa_env`` never imports ``agents``:
+
+=====================  =====================================================================
+RLPA-Discrete-v0       split="train" (``action_format="multidiscrete"`` for ``MultiDiscrete``)
+RLPA-Discrete-Test-v0  split="test"
+=====================  =====================================================================
 """
 
 from __future__ import annotations
@@ -32,8 +41,16 @@ ENV_IDS: dict[str, dict[str, object]] = {
     "RLPA-LLM-v0": {"split": "test", "user": "llm", "profile_scorer": "llm", "response_judge": "llm"},
 }
 
+MOVE_ENV_IDS: dict[str, dict[str, object]] = {
+    "RLPA-Discrete-v0": {"split": "train"},
+    "RLPA-Discrete-Test-v0": {"split": "test"},
+}
+
 for _env_id, _kwargs in ENV_IDS.items():
     if _env_id not in registry:
         register(id=_env_id, entry_point="rlpa_env.env:RLPAEnv", kwargs=dict(_kwargs))
+for _env_id, _kwargs in MOVE_ENV_IDS.items():
+    if _env_id not in registry:
+        register(id=_env_id, entry_point="agents.sb3:make_move_env", kwargs=dict(_kwargs))
 
-__all__ = ["ENV_IDS", "__version__"]
+__all__ = ["ENV_IDS", "MOVE_ENV_IDS", "__version__"]

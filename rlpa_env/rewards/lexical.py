@@ -477,6 +477,18 @@ class LexicalProfileScorer:
         self._indexes: dict[tuple[int, ...], _FactIndex] = {}
         self._analyse: Callable[[str], _TraitAnalysis] = lru_cache(maxsize=65536)(self._analyse_uncached)
 
+    def __getstate__(self) -> dict[str, object]:
+        # The per-instance lru_cache cannot be pickled, and the fact indexes are keyed by object ids
+        # that mean nothing in another process: both are caches, so a pickle leaves them out.
+        state = self.__dict__.copy()
+        del state["_analyse"]
+        state["_indexes"] = {}
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._analyse = lru_cache(maxsize=65536)(self._analyse_uncached)
+
     @property
     def _vocabulary(self) -> _VocabularyIndex:
         if self._vocabulary_index is None:

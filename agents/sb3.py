@@ -1,0 +1,488 @@
+"""Standard-space wrappers so Stable-Baselines3 (or any classic RL library) can train on ``RLPAEnv``.
+
+Classic RL cannot write text, so the learning problem becomes the *conversation strategy*:
+
+- ``DialogueMoveActions`` turns a ``Discrete`` (or ``MultiDiscrete``) choice of dialogue move into a
+  well-formed turn. A ``Move`` says which subject to raise next (one of ``MOVE_TOPICS``, an open
+  question, or a follow-up on the user's latest statement), whether to recall something positive the
+  user said earlier, and how long the reply is. A pluggable ``TurnWriter`` writes the text;
+  ``HeuristicTurnWriter`` (the default) reuses ``HeuristicAgent``'s trait tracking and wording, so
+  the profile block is always "everything the user said about themselves" and only the moves differ.
+- ``PublicDialogueFeatures`` turns the public transcript (``info["messages"]``) into a ``Box`` of
+  ``FEATURE_SIZE`` floats in [0, 1]: turn fraction; traits held; reveal, complaint and deflection
+  counts; the complaint streak; what the latest user message did; and, per topic, whether the agent
+  asked about it, the user answered it, complained about it, or brought it up. The features read the
+  transcript only -- no reward, no ``info`` score, nothing from the hidden profile -- so a trained
+  policy sees exactly the same features when ``rlpa-env evaluate`` hands it the public view.
+
+``make_move_env`` builds both around an ``RLPAEnv``; ``rlpa_env`` registers it by import path as
+``RLPA-Discrete-v0`` (train split) and ``RLPA-Discrete-Test-v0`` (test split). ``SB3Agent`` plays a
+saved SB3 model as an ordinary ``Agent`` (``rlpa-env evaluate --agent sb3:runs/ppo.zip``), and
+``RandomMoveAgent`` is the same wrapper's uniform-random policy, the floor a learned policy must clear.
+
+The wrappers live here, not in ``rlpa_env``, because the turn writer is ``HeuristicAgent``'s and
+``rlpa_env`` never imports ``agents``. Rendering is text only: ``render_mode="rgb_array"`` (what
+SB3's ``make_vec_env`` passes by default) raises ``TypeError`` naming ``"ansi"``/``"human"``, and
+``make_vec_env`` then retries without a render mode, as it does for any env that cannot draw.
+
+What PPO learned (see ``examples/README.md``) is written up there with the numbers.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import zipfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal, Protocol, SupportsFloat, runtime_checkable
+
+import gymnasium as gym
+import numpy as np
+
+from agents.baselines import TOPICS, Topic, _acknowledgement, _salient_word, extract_traits
+from rlpa_env.parsing import format_turn
+from rlpa_env.text import polarity, tokens
+
+MOVE_TOPICS: tuple[Topic, ...] = (
+    *TOPICS,
+    Topic(
+        "languages",
+        ("language", "languages", "speak", "fluent"),
+        ("Picking up a new language opens a lot of doors.", "Some people collect languages like stamps."),
+        ("Do you speak any other languages?", "Are you learning a language at the moment?"),
+    ),
+    Topic(
+        "money",
+        ("money", "saving", "savings", "budget", "budgeting"),
+        ("Everyone seems to be watching their budget lately.", "Saving up for something keeps you focused."),
+        ("Are you saving up for anything at the moment?", "How do you handle budgeting and saving?"),
+    ),
+    Topic(
+        "reply style",
+        ("answer", "answers", "reply", "replies", "style", "tone"),
+        ("People differ a lot in how they like to chat.", "Some folks want detail, others want the gist."),
+        ("How do you like answers, short and quick or more detailed?", "What reply style suits you best?"),
+    ),
+    Topic(
+        "subjects to avoid",
+        ("topic", "topics", "subject", "subjects", "discuss"),
+        ("Some conversations drain more energy than others.", "Every chat has its no-go zones."),
+        ("Are there any subjects you would rather not discuss?", "Any topics that bore or annoy you?"),
+    ),
+)
+"""The topics a move can raise: ``HeuristicAgent``'s thirteen, then languages, money, reply style and
+conversation subjects the user dislikes (which the heuristic never asks about)."""
+
+OPEN_QUESTION = "What else has been on your mind lately?"
+SUBJECTS: tuple[str, ...] = (*(topic.name for topic in MOVE_TOPICS), "open question", "follow-up")
+"""Index 0..len(MOVE_TOPICS)-1: ask about that topic; then an open question; then a follow-up."""
+LENGTHS: tuple[str, ...] = ("short", "medium", "long")
+"""short: acknowledgement + question; medium: + a remark; long: + both remarks and an elaboration."""
+ACTION_DIMS: tuple[int, int, int] = (len(SUBJECTS), 2, len(LENGTHS))
+"""``MultiDiscrete`` sizes: subject, recall (0 no, 1 yes), length. ``Discrete`` is their product."""
+
+_FOLLOW_UPS = ("What first got you into {word}?", "How long has {word} been part of your life?")
+_RECALLS = ("I keep thinking about the {word} you brought up earlier.", "That {word} you mentioned still stays with me.")
+_ELABORATION = (
+    "I find {topic} one of those areas where everyone has a different story, and the small details people "
+    "share about it usually say more than the big headlines do, so I always like hearing how it fits into "
+    "someone's ordinary week."
+)
+
+
+@dataclass(frozen=True)
+class Move:
+    """One dialogue move: which subject to raise, whether to recall an earlier statement, reply length."""
+
+    subject: str
+    recall: bool
+    length: str
+
+    def __post_init__(self) -> None:
+        if self.subject not in SUBJECTS:
+            raise ValueError(f"unknown subject {self.subject!r}; expected one of {SUBJECTS}")
+        if self.length not in LENGTHS:
+            raise ValueError(f"unknown length {self.length!r}; expected one of {LENGTHS}")
+
+
+def move_from_action(action: Any) -> Move:
+    """The ``Move`` of a ``Discrete`` index (int) or a ``MultiDiscrete`` triple (subject, recall, length)."""
+    values = np.asarray(action).reshape(-1)
+    if values.size == 1:
+        index = int(values[0])
+        if not 0 <= index < int(np.prod(ACTION_DIMS)):
+            raise ValueError(f"Discrete move {index} out of range 0..{int(np.prod(ACTION_DIMS)) - 1}")
+        values = np.array(np.unravel_index(index, ACTION_DIMS))
+    if values.size != len(ACTION_DIMS) or not all(0 <= int(v) < n for v, n in zip(values, ACTION_DIMS, strict=True)):
+        raise ValueError(f"a MultiDiscrete move is (subject, recall, length) within {ACTION_DIMS}, got {action!r}")
+    subject, recall, length = (int(v) for v in values)
+    return Move(SUBJECTS[subject], bool(recall), LENGTHS[length])
+
+
+@runtime_checkable
+class TurnWriter(Protocol):
+    """Writes the text of a turn for a chosen ``Move``; keeps its own notes about the user."""
+
+    def reset(self, seed: int | None = None) -> None:
+        """Forget the previous episode; ``seed`` fixes the choice of phrasings."""
+        ...
+
+    def observe(self, user_message: str) -> None:
+        """Read the user's latest message (the opening, then each reply)."""
+        ...
+
+    def write(self, move: Move) -> str:
+        """The full turn (``<profile>`` and ``<response>`` blocks) carrying out ``move``."""
+        ...
+
+
+class HeuristicTurnWriter:
+    """``HeuristicAgent``'s writer: its profile lines and acknowledgement, with the move's subject and length.
+
+    A topic asked a second time uses its other question; a follow-up picks up the salient word of the
+    user's latest statement (an open question when there is none); a recall names a word from an
+    earlier *positive* statement (recalling a dislike would raise a disliked topic), when there is one.
+    """
+
+    def __init__(self) -> None:
+        self.reset()
+
+    def reset(self, seed: int | None = None) -> None:
+        """Forget the user; reseed the choice of phrasings."""
+        self._rng = np.random.default_rng(seed)
+        self._traits: list[str] = []
+        self._recallable: list[str] = []
+        self._asked: dict[str, int] = {}
+        self._last_message = ""
+
+    def observe(self, user_message: str) -> None:
+        """Add the message's first-person statements to the profile lines."""
+        self._last_message = user_message
+        for trait in extract_traits(user_message):
+            if trait in self._traits:
+                continue
+            self._traits.append(trait)
+            word = _salient_word(trait)
+            if word is not None and polarity(trait) > 0 and word not in self._recallable:
+                self._recallable.append(word)
+
+    def write(self, move: Move) -> str:
+        """The tracked traits and a reply carrying out ``move``."""
+        parts = [_acknowledgement(self._last_message, self._rng)]
+        if move.recall:
+            last_words = set(tokens(self._last_message))
+            earlier = [word for word in self._recallable if word not in last_words]
+            if earlier:
+                parts.append(str(self._rng.choice(_RECALLS)).format(word=earlier[-1]))
+        topic = next((t for t in MOVE_TOPICS if t.name == move.subject), None)
+        if topic is not None and move.length != "short":
+            parts.append(str(self._rng.choice(topic.remarks)))
+        if topic is not None and move.length == "long":
+            parts += [str(remark) for remark in topic.remarks if remark not in parts]
+            parts.append(_ELABORATION.format(topic=topic.name))
+        parts.append(self._question(move, topic))
+        return format_turn(self._traits, " ".join(parts))
+
+    def _question(self, move: Move, topic: Topic | None) -> str:
+        if topic is not None:
+            times = self._asked.get(topic.name, 0)
+            self._asked[topic.name] = times + 1
+            return topic.questions[times % len(topic.questions)]
+        if move.subject == "follow-up" and self._traits:
+            word = _salient_word(self._traits[-1])
+            if word is not None:
+                return str(self._rng.choice(_FOLLOW_UPS)).format(word=word)
+        return OPEN_QUESTION
+
+
+_DEFLECTION = re.compile(r"\b(?:personal|rather keep|rather not say|not go there|pass on that|get into that)\b")
+_HORIZON = 10
+"""Turns over which ``turn_fraction`` runs from 0 to 1 (longer episodes saturate at 1)."""
+_GLOBAL_FEATURES = (
+    "turn_fraction",
+    "traits_held",
+    "reveal_turns",
+    "complaint_turns",
+    "complaint_streak",
+    "deflections",
+    "last_new_traits",
+    "last_negative",
+    "last_deflection",
+    "last_filler",
+    "last_asks_question",
+    "last_word_count",
+)
+_TOPIC_FEATURES = ("asked", "answered", "complained", "user_mentioned")
+FEATURE_NAMES: tuple[str, ...] = (
+    *_GLOBAL_FEATURES,
+    *(f"{topic.name}:{name}" for topic in MOVE_TOPICS for name in _TOPIC_FEATURES),
+)
+FEATURE_SIZE = len(FEATURE_NAMES)
+
+
+class PublicDialogueFeatures:
+    """Features of the public transcript, updated incrementally as messages arrive (see the module docstring).
+
+    A user message *answers* when it holds new first-person statements, *complains* when it is negative
+    ("can't stand", "I told you") without any, *deflects* when it puts a question off as too personal.
+    A topic is *asked* when one of its words is in a question of an agent message; the user's next
+    message then answers or complains about it.
+    """
+
+    def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        """Start a new transcript."""
+        self._seen = 0
+        self._turn = 0
+        self._traits: set[str] = set()
+        self._counts = dict.fromkeys(("reveals", "complaints", "streak", "deflections"), 0)
+        self._last = np.zeros(6, dtype=np.float32)
+        self._topics = np.zeros((len(MOVE_TOPICS), len(_TOPIC_FEATURES)), dtype=np.float32)
+        self._pending: list[int] = []
+
+    def update(self, messages: Sequence[Mapping[str, str]]) -> np.ndarray:
+        """Read the messages not seen yet and return the feature vector (``float32``, ``FEATURE_SIZE``)."""
+        if len(messages) < self._seen:
+            raise ValueError("the transcript got shorter; call reset() before a new episode")
+        for message in messages[self._seen :]:
+            if message["role"] == "assistant":
+                self._turn += 1
+                self._pending = _asked_topics(message["content"])
+                self._topics[self._pending, 0] = 1.0
+            else:
+                self._read_user(message["content"], opening=self._seen == 0)
+            self._seen += 1
+        counts = self._counts
+        head = np.array(
+            [
+                self._turn / _HORIZON,
+                len(self._traits) / 20,
+                counts["reveals"] / _HORIZON,
+                counts["complaints"] / _HORIZON,
+                counts["streak"] / 3,
+                counts["deflections"] / _HORIZON,
+            ],
+            dtype=np.float32,
+        )
+        return np.clip(np.concatenate([head, self._last, self._topics.reshape(-1)]), 0.0, 1.0)
+
+    def _read_user(self, text: str, opening: bool) -> None:
+        new_traits = [trait for trait in extract_traits(text) if trait not in self._traits]
+        self._traits.update(new_traits)
+        words = set(tokens(text))
+        negative = polarity(text) < 0 and not new_traits
+        deflection = _DEFLECTION.search(text.lower()) is not None
+        filler = not opening and not new_traits and not negative and not deflection
+        if not opening:
+            self._counts["reveals"] += bool(new_traits)
+            self._counts["complaints"] += negative
+            self._counts["streak"] = self._counts["streak"] + 1 if negative else 0
+            self._counts["deflections"] += deflection
+        mentioned = [i for i, topic in enumerate(MOVE_TOPICS) if words.intersection(topic.words)]
+        self._topics[mentioned, 3] = 1.0
+        if new_traits:
+            self._topics[self._pending, 1] = 1.0
+        if negative:
+            self._topics[sorted({*self._pending, *mentioned}), 2] = 1.0
+        self._pending = []
+        self._last = np.array(
+            [len(new_traits) / 3, negative, deflection, filler, "?" in text, len(words) / 30], dtype=np.float32
+        )
+
+
+def _asked_topics(text: str) -> list[int]:
+    """Indices of ``MOVE_TOPICS`` named in a question of ``text``."""
+    questions = [sentence for sentence in re.findall(r"[^.!?\n]+\?", text)]
+    words = set(tokens(" ".join(questions)))
+    return [i for i, topic in enumerate(MOVE_TOPICS) if words.intersection(topic.words)]
+
+
+ActionFormat = Literal["discrete", "multidiscrete"]
+
+
+class DialogueMoveActions(gym.Wrapper):
+    """Actions are dialogue moves (``Discrete(prod(ACTION_DIMS))`` or ``MultiDiscrete(ACTION_DIMS)``).
+
+    ``step(action)`` asks the ``TurnWriter`` for the turn that carries out ``move_from_action(action)``
+    and steps the text env with it; ``info["move"]`` is the move as a dict. Observations pass through.
+    A seeded ``reset`` seeds the writer with the same seed; an unseeded one draws the writer's seed from
+    a generator seeded by the last explicit seed, so a seeded run is reproducible end to end.
+    """
+
+    def __init__(self, env: gym.Env, writer: TurnWriter | None = None, action_format: ActionFormat = "discrete") -> None:
+        super().__init__(env)
+        if action_format not in ("discrete", "multidiscrete"):
+            raise ValueError(f"action_format must be 'discrete' or 'multidiscrete', got {action_format!r}")
+        if writer is not None and not isinstance(writer, TurnWriter):
+            raise TypeError(f"writer must have reset(seed), observe(message) and write(move), got {writer!r}")
+        self.writer: TurnWriter = writer or HeuristicTurnWriter()
+        self.action_space = (
+            gym.spaces.Discrete(int(np.prod(ACTION_DIMS)))
+            if action_format == "discrete"
+            else gym.spaces.MultiDiscrete(ACTION_DIMS)
+        )
+        self._writer_seeds = np.random.default_rng()
+
+    def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None) -> tuple[Any, dict[str, Any]]:
+        """Reset the text env and the writer; the writer reads the opening."""
+        observation, info = self.env.reset(seed=seed, options=options)
+        if seed is not None:
+            self._writer_seeds = np.random.default_rng(seed)
+            self.writer.reset(seed)
+        else:
+            self.writer.reset(int(self._writer_seeds.integers(2**31)))
+        self.writer.observe(observation)
+        return observation, info
+
+    def step(self, action: Any) -> tuple[Any, SupportsFloat, bool, bool, dict[str, Any]]:
+        """Write the move's turn, step the text env with it, let the writer read the reply."""
+        move = move_from_action(action)
+        observation, reward, terminated, truncated, info = self.env.step(self.writer.write(move))
+        self.writer.observe(observation)
+        return observation, reward, terminated, truncated, {**info, "move": vars(move).copy()}
+
+
+class DialogueFeatures(gym.Wrapper):
+    """Observations are ``PublicDialogueFeatures`` of ``info["messages"]``: ``Box(0, 1, (FEATURE_SIZE,))``."""
+
+    def __init__(self, env: gym.Env) -> None:
+        super().__init__(env)
+        self.observation_space = gym.spaces.Box(0.0, 1.0, shape=(FEATURE_SIZE,), dtype=np.float32)
+        self.features = PublicDialogueFeatures()
+
+    def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None) -> tuple[Any, dict[str, Any]]:
+        """Reset the env and the features; the observation is the opening's features."""
+        _, info = self.env.reset(seed=seed, options=options)
+        self.features.reset()
+        return self.features.update(info["messages"]), info
+
+    def step(self, action: Any) -> tuple[Any, SupportsFloat, bool, bool, dict[str, Any]]:
+        """Step the env; the observation is the features of the transcript so far."""
+        _, reward, terminated, truncated, info = self.env.step(action)
+        return self.features.update(info["messages"]), reward, terminated, truncated, info
+
+
+def make_move_env(
+    split: Literal["train", "test"] = "train",
+    *,
+    action_format: ActionFormat = "discrete",
+    writer: TurnWriter | None = None,
+    render_mode: str | None = None,
+    **env_kwargs: Any,
+) -> gym.Env:
+    """An ``RLPAEnv`` with move actions and feature observations (the entry point of ``RLPA-Discrete-v0``).
+
+    ``env_kwargs`` go to ``RLPAEnv`` (``scenario``, ``max_turns``, reward settings, ...).
+    ``render_mode`` may be ``None``, ``"ansi"`` or ``"human"``; anything else raises ``TypeError``.
+    """
+    from rlpa_env.env import RLPAEnv
+
+    if render_mode not in RLPAEnv.metadata["render_modes"] and render_mode is not None:
+        raise TypeError(
+            f"render_mode={render_mode!r} is not supported: RLPA envs render text. Pass render_mode='ansi' "
+            "(render() returns the transcript), 'human' (prints it) or leave it out; SB3's make_vec_env "
+            "retries without a render mode after this error."
+        )
+    env = RLPAEnv(split, render_mode=render_mode, **env_kwargs)
+    return DialogueFeatures(DialogueMoveActions(env, writer=writer, action_format=action_format))
+
+
+class SB3Agent:
+    """Plays a trained SB3 policy as an ordinary ``Agent``: public transcript -> features -> move -> text.
+
+    Works with any SB3 / sb3-contrib algorithm trained on ``RLPA-Discrete-v0`` (``Discrete`` or
+    ``MultiDiscrete`` moves); recurrent policies carry their hidden state across turns. Actions are
+    deterministic (the policy's mode), so an evaluation is reproducible.
+    """
+
+    def __init__(self, model: Any, writer: TurnWriter | None = None, name: str = "sb3") -> None:
+        self.model = model
+        self.writer: TurnWriter = writer or HeuristicTurnWriter()
+        self.features = PublicDialogueFeatures()
+        self.name = name
+        self.reset()
+
+    def reset(self, seed: int | None = None) -> None:
+        """Forget the user and the recurrent state; seed the writer."""
+        self.writer.reset(seed)
+        self.features.reset()
+        self._state: Any = None
+        self._episode_start = np.ones((1,), dtype=bool)
+
+    def act(self, observation: str, info: Mapping[str, Any]) -> str:
+        """Features of ``info["messages"]`` -> the policy's move -> the writer's turn."""
+        messages = info.get("messages")
+        if messages is None:
+            raise KeyError("SB3Agent reads the public transcript from info['messages'], which is missing")
+        self.writer.observe(observation)
+        features = self.features.update(messages)
+        action, self._state = self.model.predict(
+            features, state=self._state, episode_start=self._episode_start, deterministic=True
+        )
+        self._episode_start = np.zeros((1,), dtype=bool)
+        return self.writer.write(move_from_action(action))
+
+
+class RandomMoveAgent:
+    """The move wrapper's uniform-random policy, as an ``Agent``: a random move each turn, written as usual."""
+
+    name = "random-moves"
+
+    def __init__(self, writer: TurnWriter | None = None) -> None:
+        self.writer: TurnWriter = writer or HeuristicTurnWriter()
+        self.reset()
+
+    def reset(self, seed: int | None = None) -> None:
+        """Seed the move choice and the writer."""
+        self._rng = np.random.default_rng(seed)
+        self.writer.reset(seed)
+
+    def act(self, observation: str, info: Mapping[str, Any]) -> str:
+        """A uniformly random move."""
+        self.writer.observe(observation)
+        return self.writer.write(move_from_action(self._rng.integers(int(np.prod(ACTION_DIMS)))))
+
+
+_ALGORITHMS: dict[str, tuple[str, str]] = {
+    "PPO": ("stable_baselines3", "PPO"),
+    "A2C": ("stable_baselines3", "A2C"),
+    "DQN": ("stable_baselines3", "DQN"),
+    "RecurrentPPO": ("sb3_contrib", "RecurrentPPO"),
+}
+_META_FILE = "rlpa_algorithm.json"
+
+
+def save_model(model: Any, path: str | Path) -> Path:
+    """``model.save(path)`` plus a small note naming the algorithm, so ``load_agent`` needs only the path."""
+    name = type(model).__name__
+    if name not in _ALGORITHMS:
+        raise ValueError(f"unsupported algorithm {name}; expected one of {sorted(_ALGORITHMS)}")
+    path = Path(path).with_suffix(".zip")
+    model.save(path)
+    with zipfile.ZipFile(path, "a") as archive:
+        archive.writestr(_META_FILE, json.dumps({"algorithm": name}))
+    return path
+
+
+def load_agent(path: str) -> SB3Agent:
+    """The ``SB3Agent`` of a model saved by ``save_model`` (the ``sb3:PATH`` agent spec)."""
+    import importlib
+
+    model_path = Path(path)
+    if not model_path.is_file():
+        raise FileNotFoundError(f"no SB3 model at {path!r}; train one with examples/train_sb3_ppo.py")
+    try:
+        with zipfile.ZipFile(model_path) as archive:
+            algorithm = json.load(io.BytesIO(archive.read(_META_FILE)))["algorithm"]
+    except (KeyError, zipfile.BadZipFile) as error:
+        raise ValueError(
+            f"{path!r} is not a model saved by agents.sb3.save_model (no {_META_FILE} inside: {error})"
+        ) from None
+    module_name, class_name = _ALGORITHMS[algorithm]
+    algorithm_class = getattr(importlib.import_module(module_name), class_name)
+    return SB3Agent(algorithm_class.load(model_path, device="cpu"), name=f"sb3-{algorithm.lower()}:{model_path.stem}")
