@@ -14,6 +14,7 @@ They bracket what a learned policy should reach and need no model:
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -175,6 +176,11 @@ def third_person(sentence: str) -> str | None:
 
 def extract_traits(message: str) -> list[str]:
     """Profile lines for every first-person statement of ``message`` that is about the user, not the chat."""
+    return list(_extract_traits(message))
+
+
+@lru_cache(maxsize=4096)  # a message is read by the agent's tracker and its acknowledgement, often by two agents
+def _extract_traits(message: str) -> tuple[str, ...]:
     traits = []
     for sentence in _SENTENCE.split(message):
         if sentence.rstrip().endswith("?") or _META_WORDS & set(tokens(sentence)):
@@ -182,7 +188,7 @@ def extract_traits(message: str) -> list[str]:
         trait = third_person(sentence)
         if trait is not None:
             traits.append(trait)
-    return traits
+    return tuple(traits)
 
 
 def _topic_of(text: str) -> Topic | None:

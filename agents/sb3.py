@@ -36,6 +36,7 @@ import re
 import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal, Protocol, SupportsFloat, runtime_checkable
 
@@ -108,18 +109,27 @@ class Move:
             raise ValueError(f"unknown length {self.length!r}; expected one of {LENGTHS}")
 
 
+MOVES: tuple[Move, ...] = tuple(
+    Move(subject, bool(recall), length) for subject in SUBJECTS for recall in (0, 1) for length in LENGTHS
+)
+"""Every move, in ``Discrete`` index order (row-major over ``ACTION_DIMS``)."""
+
+
 def move_from_action(action: Any) -> Move:
     """The ``Move`` of a ``Discrete`` index (int) or a ``MultiDiscrete`` triple (subject, recall, length)."""
-    values = np.asarray(action).reshape(-1)
-    if values.size == 1:
-        index = int(values[0])
-        if not 0 <= index < int(np.prod(ACTION_DIMS)):
-            raise ValueError(f"Discrete move {index} out of range 0..{int(np.prod(ACTION_DIMS)) - 1}")
-        values = np.array(np.unravel_index(index, ACTION_DIMS))
-    if values.size != len(ACTION_DIMS) or not all(0 <= int(v) < n for v, n in zip(values, ACTION_DIMS, strict=True)):
-        raise ValueError(f"a MultiDiscrete move is (subject, recall, length) within {ACTION_DIMS}, got {action!r}")
-    subject, recall, length = (int(v) for v in values)
-    return Move(SUBJECTS[subject], bool(recall), LENGTHS[length])
+    if isinstance(action, int | np.integer):
+        index = int(action)
+    else:
+        values = np.asarray(action).reshape(-1)
+        if values.size == 1:
+            index = int(values[0])
+        elif values.size == len(ACTION_DIMS) and all(0 <= v < n for v, n in zip(values, ACTION_DIMS, strict=True)):
+            index = int(np.ravel_multi_index(tuple(int(v) for v in values), ACTION_DIMS))
+        else:
+            raise ValueError(f"a MultiDiscrete move is (subject, recall, length) within {ACTION_DIMS}, got {action!r}")
+    if not 0 <= index < len(MOVES):
+        raise ValueError(f"Discrete move {index} out of range 0..{len(MOVES) - 1}")
+    return MOVES[index]
 
 
 @runtime_checkable
@@ -176,10 +186,10 @@ class HeuristicTurnWriter:
             last_words = set(tokens(self._last_message))
             earlier = [word for word in self._recallable if word not in last_words]
             if earlier:
-                parts.append(str(self._rng.choice(_RECALLS)).format(word=earlier[-1]))
+                parts.append(self._pick(_RECALLS).format(word=earlier[-1]))
         topic = next((t for t in MOVE_TOPICS if t.name == move.subject), None)
         if topic is not None and move.length != "short":
-            parts.append(str(self._rng.choice(topic.remarks)))
+            parts.append(self._pick(topic.remarks))
         if topic is not None and move.length == "long":
             parts += [str(remark) for remark in topic.remarks if remark not in parts]
             parts.append(_ELABORATION.format(topic=topic.name))
@@ -194,8 +204,11 @@ class HeuristicTurnWriter:
         if move.subject == "follow-up" and self._traits:
             word = _salient_word(self._traits[-1])
             if word is not None:
-                return str(self._rng.choice(_FOLLOW_UPS)).format(word=word)
+                return self._pick(_FOLLOW_UPS).format(word=word)
         return OPEN_QUESTION
+
+    def _pick(self, options: Sequence[str]) -> str:
+        return options[int(self._rng.integers(len(options)))]  # Generator.choice would copy to an array first
 
 
 _DEFLECTION = re.compile(r"\b(?:personal|rather keep|rather not say|not go there|pass on that|get into that)\b")
@@ -241,8 +254,8 @@ class PublicDialogueFeatures:
         self._turn = 0
         self._traits: set[str] = set()
         self._counts = dict.fromkeys(("reveals", "complaints", "streak", "deflections"), 0)
-        self._last = np.zeros(6, dtype=np.float32)
-        self._topics = np.zeros((len(MOVE_TOPICS), len(_TOPIC_FEATURES)), dtype=np.float32)
+        self._vector = np.zeros(FEATURE_SIZE, dtype=np.float32)
+        self._topics = self._vector[len(_GLOBAL_FEATURES) :].reshape(len(MOVE_TOPICS), len(_TOPIC_FEATURES))
         self._pending: list[int] = []
 
     def update(self, messages: Sequence[Mapping[str, str]]) -> np.ndarray:
@@ -258,48 +271,59 @@ class PublicDialogueFeatures:
                 self._read_user(message["content"], opening=self._seen == 0)
             self._seen += 1
         counts = self._counts
-        head = np.array(
-            [
-                self._turn / _HORIZON,
-                len(self._traits) / 20,
-                counts["reveals"] / _HORIZON,
-                counts["complaints"] / _HORIZON,
-                counts["streak"] / 3,
-                counts["deflections"] / _HORIZON,
-            ],
-            dtype=np.float32,
+        self._vector[:6] = (
+            min(1.0, self._turn / _HORIZON),
+            min(1.0, len(self._traits) / 20),
+            min(1.0, counts["reveals"] / _HORIZON),
+            min(1.0, counts["complaints"] / _HORIZON),
+            min(1.0, counts["streak"] / 3),
+            min(1.0, counts["deflections"] / _HORIZON),
         )
-        return np.clip(np.concatenate([head, self._last, self._topics.reshape(-1)]), 0.0, 1.0)
+        return self._vector.copy()
 
     def _read_user(self, text: str, opening: bool) -> None:
-        new_traits = [trait for trait in extract_traits(text) if trait not in self._traits]
+        statements, mentioned, negative_tone, deflection, word_count = _user_message(text)
+        new_traits = [trait for trait in statements if trait not in self._traits]
         self._traits.update(new_traits)
-        words = set(tokens(text))
-        negative = polarity(text) < 0 and not new_traits
-        deflection = _DEFLECTION.search(text.lower()) is not None
+        negative = negative_tone and not new_traits
         filler = not opening and not new_traits and not negative and not deflection
         if not opening:
             self._counts["reveals"] += bool(new_traits)
             self._counts["complaints"] += negative
             self._counts["streak"] = self._counts["streak"] + 1 if negative else 0
             self._counts["deflections"] += deflection
-        mentioned = [i for i, topic in enumerate(MOVE_TOPICS) if words.intersection(topic.words)]
-        self._topics[mentioned, 3] = 1.0
+        self._topics[list(mentioned), 3] = 1.0
         if new_traits:
             self._topics[self._pending, 1] = 1.0
         if negative:
             self._topics[sorted({*self._pending, *mentioned}), 2] = 1.0
         self._pending = []
-        self._last = np.array(
-            [len(new_traits) / 3, negative, deflection, filler, "?" in text, len(words) / 30], dtype=np.float32
-        )
+        self._vector[6:12] = (min(1.0, len(new_traits) / 3), negative, deflection, filler, "?" in text, min(1.0, word_count / 30))
+
+
+@lru_cache(maxsize=4096)
+def _user_message(text: str) -> tuple[tuple[str, ...], tuple[int, ...], bool, bool, int]:
+    """A user message's statements, the ``MOVE_TOPICS`` it names, negative tone, deflection, distinct words."""
+    words = set(tokens(text))
+    mentioned = tuple(i for i, topic in enumerate(MOVE_TOPICS) if words.intersection(topic.words))
+    return tuple(extract_traits(text)), mentioned, polarity(text) < 0, _DEFLECTION.search(text.lower()) is not None, len(words)
+
+
+_SENTENCE_END = re.compile(r"[.!?\n]")
 
 
 def _asked_topics(text: str) -> list[int]:
-    """Indices of ``MOVE_TOPICS`` named in a question of ``text``."""
-    questions = [sentence for sentence in re.findall(r"[^.!?\n]+\?", text)]
-    words = set(tokens(" ".join(questions)))
-    return [i for i, topic in enumerate(MOVE_TOPICS) if words.intersection(topic.words)]
+    """Indices of ``MOVE_TOPICS`` named in a question (a sentence ending in ``?``) of ``text``."""
+    found: set[int] = set()
+    for before in text.split("?")[:-1]:
+        found.update(_question_topics(_SENTENCE_END.split(before)[-1]))
+    return sorted(found)
+
+
+@lru_cache(maxsize=4096)
+def _question_topics(question: str) -> tuple[int, ...]:
+    words = set(tokens(question))
+    return tuple(i for i, topic in enumerate(MOVE_TOPICS) if words.intersection(topic.words))
 
 
 ActionFormat = Literal["discrete", "multidiscrete"]

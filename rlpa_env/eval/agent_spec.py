@@ -3,6 +3,8 @@
 Specs:
 
 - a registered name from ``agents.AGENTS`` (``"heuristic"``, ``"random"``, ``"oracle"``, ...);
+- ``PREFIX:ARGUMENT`` for a prefix of ``SPEC_PREFIXES``: its loader is called with ARGUMENT
+  (``"sb3:runs/ppo.zip"`` loads a saved Stable-Baselines3 policy);
 - ``"module:attr"`` or ``"path/to/file.py:attr"`` where ``attr`` (dots allowed) is
   - a class with an ``act`` method: instantiated with no arguments;
   - an object with an ``act`` method: used as is (wrapped with a no-op ``reset`` if it has none);
@@ -31,6 +33,10 @@ from agents.base import Agent
 
 MAX_ACTION_CHARS = 100_000
 """An action this long is treated as an agent failure rather than sent to the env."""
+
+
+SPEC_PREFIXES: dict[str, str] = {"sb3": "agents.sb3:load_agent"}
+"""Spec prefix -> loader, by import path (``rlpa_env`` never imports ``agents`` eagerly)."""
 
 
 class AgentSpecError(ValueError):
@@ -122,6 +128,13 @@ def resolve_agent(spec: str, **kwargs: Any) -> Agent:
             raise AgentSpecError(f"agent {spec!r} cannot be built with {sorted(kwargs)}: {error}") from None
     if kwargs:
         raise AgentSpecError(f"--agent-kwarg applies to registered agents only, not to {spec!r}")
+    prefix, _, argument = spec.partition(":")
+    if prefix in SPEC_PREFIXES:
+        module_name, _, loader = SPEC_PREFIXES[prefix].partition(":")
+        try:
+            return getattr(importlib.import_module(module_name), loader)(argument)
+        except (ImportError, OSError, ValueError) as error:
+            raise AgentSpecError(f"--agent {spec!r}: {error}") from error
     target, _, attr_path = spec.rpartition(":")
     if not target or not attr_path:
         raise AgentSpecError(f"--agent {spec!r}: expected 'module:attr', e.g. 'my_agents:MyAgent'")
