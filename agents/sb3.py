@@ -255,8 +255,12 @@ class PublicDialogueFeatures:
         self._traits: set[str] = set()
         self._counts = dict.fromkeys(("reveals", "complaints", "streak", "deflections"), 0)
         self._vector = np.zeros(FEATURE_SIZE, dtype=np.float32)
-        self._topics = self._vector[len(_GLOBAL_FEATURES) :].reshape(len(MOVE_TOPICS), len(_TOPIC_FEATURES))
         self._pending: list[int] = []
+
+    @property
+    def _topics(self) -> np.ndarray:
+        """The per-topic block of ``_vector`` as a (topic, feature) view (a view does not survive pickling)."""
+        return self._vector[len(_GLOBAL_FEATURES) :].reshape(len(MOVE_TOPICS), len(_TOPIC_FEATURES))
 
     def update(self, messages: Sequence[Mapping[str, str]]) -> np.ndarray:
         """Read the messages not seen yet and return the feature vector (``float32``, ``FEATURE_SIZE``)."""
