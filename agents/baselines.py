@@ -22,8 +22,8 @@ import numpy as np
 
 from rlpa_env.parsing import format_turn
 from rlpa_env.profiles.bank import ProfileBank
-from rlpa_env.signals import HOLLOW_WORDS
 from rlpa_env.text import STOPWORDS, content_stems, polarity, tokens
+from rlpa_env.vocabulary import HOLLOW_WORDS
 
 
 @dataclass(frozen=True)
