@@ -27,9 +27,10 @@ did. This module imports only text helpers and profile types; callers adapt thei
   message; ``echo_ratio`` is, for replies with at least 4 distinct content words, the share of those
   words the last user message used (0 for shorter replies). ``copies_user`` is ``copy_ratio >=
   COPY_THRESHOLD or echo_ratio >= ECHO_THRESHOLD``: the echo bar is higher because picking up the
-  user's words is how a reply acknowledges them. ``self_copy_ratio`` is the share of reply words
-  inside 3-word runs of the agent's own earlier replies; ``repeats_itself`` is ``self_copy_ratio >=
-  SELF_COPY_THRESHOLD`` (a constant reply or a template with a word slotted in).
+  user's words is how a reply acknowledges them. ``self_copy_ratio`` is the largest share of reply
+  words inside 3-word runs of one of the agent's ``SELF_COPY_WINDOW`` latest replies;
+  ``repeats_itself`` is ``self_copy_ratio >= SELF_COPY_THRESHOLD`` (a constant reply or a template
+  with a word slotted in).
 - ``acknowledges_user``: the reply shares a content word with the last user message.
   ``engages_last_message``: one sentence shares a content word with the last user message (or
   names a fact that message named) *and* adds a content word of its own, so a bare word match
@@ -58,10 +59,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import compress
 
-from rlpa_env.profiles.catalog import specific_keywords
+from rlpa_env.profiles.catalog import CATALOG, specific_keywords
 from rlpa_env.profiles.types import Fact, Profile
 from rlpa_env.text import STOPWORDS, polarity, stem, tokens
-from rlpa_env.vocabulary import HOLLOW_WORDS, fold_unicode
+from rlpa_env.vocabulary import HOLLOW_KEYS, HOLLOW_WORDS, fold_unicode
 
 COPY_THRESHOLD = 0.6
 """A reply whose ``copy_ratio`` reaches this mostly repeats the user's wording."""
@@ -70,7 +71,11 @@ ECHO_THRESHOLD = 0.8
 """A reply whose ``echo_ratio`` reaches this says almost nothing the user did not just say."""
 
 SELF_COPY_THRESHOLD = 0.5
-"""A reply whose ``self_copy_ratio`` reaches this mostly repeats the agent's own earlier replies."""
+"""A reply whose ``self_copy_ratio`` reaches this mostly repeats one of the agent's recent replies."""
+
+SELF_COPY_WINDOW = 4
+"""How many of the agent's latest replies a reply is compared with (a constant reply or a template
+repeats the previous one, so a short window catches it and keeps long episodes cheap)."""
 
 LECTURE_LIST_LINES = 3
 """This many list lines make a reply a lecture, whatever its length."""
@@ -165,7 +170,7 @@ class ReplySignals:
         copy_ratio: Share of reply words in 3-word runs shared with the last user message, 0..1.
         echo_ratio: Share of the reply's content words that the last user message used, 0..1.
         copies_user: ``copy_ratio >= COPY_THRESHOLD or echo_ratio >= ECHO_THRESHOLD``.
-        self_copy_ratio: Share of reply words in 3-word runs of the agent's earlier replies, 0..1.
+        self_copy_ratio: Largest share of reply words in 3-word runs of one recent agent reply, 0..1.
         repeats_itself: ``self_copy_ratio >= SELF_COPY_THRESHOLD``.
         asks_for_profile: Asks the user to hand over its profile or every detail wholesale.
         addresses_grader: Contains text aimed at a grader, judge, reward model or fake transcript role.
@@ -213,7 +218,10 @@ class ReplySignals:
 @lru_cache(maxsize=65536)
 def _content_key(word: str) -> str:
     """The key of a content word; ``""`` for stop words and hollow chat words."""
-    return "" if word in STOPWORDS or word in HOLLOW_WORDS else stem(word)
+    if word in STOPWORDS or word in HOLLOW_WORDS:
+        return ""
+    key = stem(word)
+    return "" if key in HOLLOW_KEYS else key
 
 
 def _content_keys(words: Iterable[str]) -> frozenset[str]:
@@ -265,11 +273,6 @@ def _message(text: str) -> _Message:
 
 
 @lru_cache(maxsize=1024)
-def _said_trigrams(messages: tuple[str, ...]) -> frozenset[tuple[str, str, str]]:
-    return frozenset().union(*(_message(m).trigrams for m in messages))
-
-
-@lru_cache(maxsize=1024)
 def _said_by_user(user_messages: tuple[str, ...]) -> frozenset[str]:
     return frozenset().union(*(_message(m).content for m in user_messages))
 
@@ -307,11 +310,12 @@ def fact_specific_keys(fact: Fact) -> frozenset[str]:
     """The word keys that name ``fact``'s value rather than its category.
 
     Its one-word specific keywords (``catalog.specific_keywords``) plus the content words of its
-    value that are not among its generic keywords: "soul" and "motown" for soul music, not "music".
+    value, less its generic keywords and every category's topic words: "soul" and "motown" for
+    soul music, not "music"; "cycles" for cycling to work, not "work".
     """
-    generic = {stem(w) for w in fact.keywords} - {stem(w) for w in specific_keywords(fact)}
+    generic = ({stem(w) for w in fact.keywords} - {stem(w) for w in specific_keywords(fact)}) | _TOPIC_KEYS
     from_keywords = {keys[0] for keys in _keyword_keys(fact, specific_keywords(fact)) if len(keys) == 1}
-    return frozenset(from_keywords | (_content_keys(tokens(fact.value)) - generic))
+    return frozenset((from_keywords | _content_keys(tokens(fact.value))) - generic)
 
 
 @lru_cache(maxsize=4096)
@@ -335,6 +339,7 @@ def fact_index(profile: Profile) -> _FactIndex:
     )
 
 
+_TOPIC_KEYS = frozenset(stem(word) for spec in CATALOG.values() for word in spec.topic_words)
 _STYLE_QUESTION_KEYS = frozenset(stem(w) for w in _STYLE_QUESTION_WORDS)
 _GENERIC_QUESTION_KEYS = frozenset(stem(w) for w in _GENERIC_QUESTION_WORDS)
 
@@ -454,7 +459,9 @@ def _analyze(
     lecture = structured or list_lines >= LECTURE_LIST_LINES or (has_markdown and word_count > max_words // 2)
     frozen_content = frozenset(content)
     copy_ratio = _copy_ratio(words, last.trigrams)
-    self_copy_ratio = _copy_ratio(words, _said_trigrams(agent_messages)) if agent_messages else 0.0
+    self_copy_ratio = max(
+        (_copy_ratio(words, _message(earlier).trigrams) for earlier in agent_messages[-SELF_COPY_WINDOW:]), default=0.0
+    )
     fresh_content = frozen_content - last.content
     recalled = {
         i for i, fact in enumerate(facts) if fact.id in known and not index.specific_keys[i].isdisjoint(fresh_content)

@@ -3,7 +3,8 @@
 One place for the vocabularies that decide what a word *means* to the rewards, so a scorer, the
 judge and an agent never disagree about them:
 
-- ``HOLLOW_WORDS``: chat words that say nothing about a topic ("cool", "nice", "sure", "mentioned").
+- ``HOLLOW_WORDS`` / ``is_hollow(word)``: chat words that say nothing about a topic ("cool", "nice",
+  "sure", "mentioned"), in any inflection.
 - ``NEGATORS``: plain negation words; ``is_negative(text)`` is ``rlpa_env.text.polarity`` plus them.
 - ``HEDGE_WORDS`` / ``is_ambivalent(text)``: guesses and non-commitments ("might like jazz or not",
   "doesn't dislike jazz", "likes or dislikes jazz", "is neutral about jazz"). A profile line that
@@ -18,7 +19,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from rlpa_env.text import normalize, polarity, tokens
+from rlpa_env.text import normalize, polarity, stem, tokens
 
 
 def _word_set(words: str) -> frozenset[str]:
@@ -29,9 +30,17 @@ HOLLOW_WORDS = _word_set(
     """mm mmm hm hmm sure guess maybe dunno idk fine cool nice great awesome wow amazing right alright
     thanks thank lol haha ha anyway whatever nah nope sorry good sounds sound interesting totally
     definitely absolutely indeed true agree glad morning evening afternoon sup yo howdy greetings idea say says
-    mention mentioned mentions said noted note hear heard tell telling told share sharing lovely"""
+    mention mentioned mentions said noted note hear heard tell telling told share sharing lovely
+    eh meh uh um umm ugh huh hey"""
 )
 """Chat words that say nothing about a topic: they neither acknowledge nor inform."""
+
+HOLLOW_KEYS = frozenset(stem(word) for word in HOLLOW_WORDS)
+
+
+def is_hollow(word: str) -> bool:
+    """True for a hollow chat word in any inflection ("guess", "guesses", "mentioned")."""
+    return word in HOLLOW_WORDS or stem(word) in HOLLOW_KEYS
 
 NEGATORS = _word_set("not no never nor neither isn't doesn't don't didn't aren't wasn't won't can't cannot")
 """Plain negation words."""
