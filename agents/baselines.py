@@ -255,6 +255,10 @@ _RECALLS: tuple[str, ...] = (
 )
 
 
+def _value_list(values: Sequence[str]) -> str:
+    return ", ".join(values[:-1]) + " and " + values[-1] if len(values) > 1 else values[0]
+
+
 def _acknowledgement(message: str, rng: np.random.Generator) -> str:
     """A short opener that engages what the user just said without dwelling on what they dislike."""
     traits = extract_traits(message)
@@ -273,8 +277,8 @@ def _acknowledgement(message: str, rng: np.random.Generator) -> str:
 
 
 def recall(words: Sequence[str], rng: np.random.Generator) -> str:
-    """A sentence that brings back things the user said earlier (``words``, at most two used)."""
-    named = " and ".join(words[:2])
+    """A sentence that brings back things the user said earlier (``words``, at most three used)."""
+    named = _value_list(list(words[:3]))
     return str(rng.choice(_RECALLS)).format(words=named)
 
 
@@ -351,7 +355,7 @@ class HeuristicAgent:
         words = [w for w in dict.fromkeys(map(_salient_word, earlier)) if w and w not in heard]
         start = self._turn % len(words) if words else 0
         self._turn += 1
-        remembered = (words[start:] + words[:start])[:2]
+        remembered = (words[start:] + words[:start])[:3]
         return format_turn(self._traits, compose_reply(observation, topic, self._rng, remembered))
 
 
@@ -369,10 +373,6 @@ _FOLLOW_UPS: tuple[str, ...] = (
     "Which moment with {value} stays with you most?",
     "What would a perfect day of {value} look like?",
 )
-
-
-def _value_list(values: Sequence[str]) -> str:
-    return ", ".join(values[:-1]) + " and " + values[-1] if len(values) > 1 else values[0]
 
 
 class OracleAgent:
