@@ -213,6 +213,7 @@ class RLPAEnv(gym.Env[str, str]):
         else:
             self.profiles = (bank or ProfileBank.default()).split(split)
         self._profiles_by_id = {profile.id: profile for profile in self.profiles}
+        self._positions = {profile.id: position for position, profile in enumerate(self.profiles)}
         self.user: UserSimulator = USERS.make(user, **dict(user_kwargs or {}))
         self.profile_scorer: ProfileScorer = PROFILE_SCORERS.make(profile_scorer)
         self.response_judge: ResponseJudge = RESPONSE_JUDGES.make(response_judge)
@@ -390,11 +391,13 @@ class RLPAEnv(gym.Env[str, str]):
         A separate generator keeps the episode's own random stream untouched, and the same profile
         is always contrasted with the same users, so grades are comparable across agents.
         """
-        others = [other for other in self.profiles if other.id != profile.id]
-        if len(others) <= DISTRACTORS:
-            return tuple(others)
+        own = self._positions.get(profile.id)
+        n_others = len(self.profiles) - (own is not None)
+        if n_others <= DISTRACTORS:
+            return tuple(other for other in self.profiles if other.id != profile.id)
         rng = np.random.default_rng(zlib.crc32(profile.id.encode()))
-        return tuple(others[int(i)] for i in rng.choice(len(others), size=DISTRACTORS, replace=False))
+        picked = (int(i) for i in rng.choice(n_others, size=DISTRACTORS, replace=False))
+        return tuple(self.profiles[i + (own is not None and i >= own)] for i in picked)
 
     @functools.cached_property
     def _shift_candidates(self) -> dict[str, tuple[Fact, ...]]:

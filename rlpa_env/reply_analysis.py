@@ -281,7 +281,8 @@ def _said_by_user(user_messages: tuple[str, ...]) -> frozenset[str]:
 class _FactIndex:
     """Keyword lookup for one profile.
 
-    ``specific_keys`` holds, per fact, the keys that name its value (``fact_specific_keys``).
+    ``specific_keys`` holds, per fact, the keys that name its value (``fact_specific_keys``);
+    ``positive`` the positions of likes and attributes.
     ``triggers`` maps a key to the facts it makes relevant, each with the other keys a multi-word
     keyword also needs (``None`` for a one-word keyword); ``trigger_keys`` is its key set.
     """
@@ -291,6 +292,8 @@ class _FactIndex:
     topic_keys: tuple[frozenset[str], ...]
     dislike_keys: Mapping[int, tuple[frozenset[str], tuple[frozenset[str], ...]]]
     specific_keys: tuple[frozenset[str], ...]
+    positive: tuple[int, ...]
+    position: Mapping[str, int]
     style: frozenset[int]
 
 
@@ -335,6 +338,8 @@ def fact_index(profile: Profile) -> _FactIndex:
         topic_keys=tuple(topic_keys),
         dislike_keys={i: _dislike_keys(fact) for i, fact in enumerate(profile.facts) if fact.kind == "dislike"},
         specific_keys=tuple(fact_specific_keys(fact) for fact in profile.facts),
+        positive=tuple(i for i, fact in enumerate(profile.facts) if fact.kind in ("like", "attribute")),
+        position={fact.id: i for i, fact in enumerate(profile.facts)},
         style=frozenset(i for i, fact in enumerate(profile.facts) if fact.kind == "style"),
     )
 
@@ -463,9 +468,8 @@ def _analyze(
         (_copy_ratio(words, _message(earlier).trigrams) for earlier in agent_messages[-SELF_COPY_WINDOW:]), default=0.0
     )
     fresh_content = frozen_content - last.content
-    recalled = {
-        i for i, fact in enumerate(facts) if fact.id in known and not index.specific_keys[i].isdisjoint(fresh_content)
-    }
+    positions = (index.position.get(fact_id) for fact_id in known) if fresh_content else ()
+    recalled = {i for i in positions if i is not None and not index.specific_keys[i].isdisjoint(fresh_content)}
     echo_ratio = len(frozen_content & last.content) / len(frozen_content) if len(frozen_content) >= 4 else 0.0
 
     def in_order(found: set[int]) -> tuple[str, ...]:
@@ -501,19 +505,20 @@ def _analyze(
     )
 
 
-def named_fact_count(reply: str, profile: Profile, last_user_message: str = "") -> int:
-    """How many likes and attributes of ``profile`` ``reply`` names by a specific word.
-
-    Words of ``last_user_message`` do not count (repeating them is parroting); dislikes and style
-    facts are left out (naming them is not tailoring to what the user likes or is).
-    """
-    index = fact_index(profile)
+def reply_keys(reply: str, last_user_message: str = "") -> frozenset[str]:
+    """The content-word keys of ``reply`` that ``last_user_message`` did not use (its own words)."""
     content = frozenset().union(*(sentence.content for sentence in _sentences(reply)))
-    content -= _message(last_user_message).content
-    if not content:
+    return content - _message(last_user_message).content
+
+
+def named_fact_count(keys: frozenset[str], profile: Profile) -> int:
+    """How many likes and attributes of ``profile`` the word keys ``keys`` name by a specific word.
+
+    Pass ``reply_keys(reply, last_user_message)``: repeating the user's words is parroting, not
+    tailoring. Dislikes and style facts are left out (naming them is not tailoring to what the
+    user likes or is).
+    """
+    if not keys:
         return 0
-    return sum(
-        1
-        for fact, keys in zip(profile.facts, index.specific_keys, strict=True)
-        if fact.kind in ("like", "attribute") and not keys.isdisjoint(content)
-    )
+    index = fact_index(profile)
+    return sum(1 for i in index.positive if not index.specific_keys[i].isdisjoint(keys))

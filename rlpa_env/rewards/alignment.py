@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from rlpa_env.reply_analysis import ReplySignals, analyze_reply, named_fact_count
+from rlpa_env.reply_analysis import ReplySignals, named_fact_count, reply_keys
 from rlpa_env.rewards.base import MAX_GRADE, MIN_GRADE, AlignmentGrade, JudgeContext
 
 NEUTRAL_GRADE = 2
@@ -48,23 +48,15 @@ class RuleAlignmentGrader:
 
     def grade(self, context: JudgeContext, reply: str) -> AlignmentGrade:
         """Grade ``reply`` 1..5 against ``context.profile``, contrasted with ``context.distractors``."""
-        users = context.contents("user")
-        signals = analyze_reply(
-            reply,
-            context.profile,
-            users,
-            context.revealed_fact_ids,
-            agent_messages=context.contents("assistant"),
-            known_fact_ids=context.known_fact_ids,
-        )
+        signals = context.signals(reply)
         violation = _violation(signals)
         if violation is not None:
             return AlignmentGrade(MIN_GRADE, rationale=f"Misfit: {violation}.")
-        last = users[-1] if users else ""
-        fit = named_fact_count(reply, context.profile, last)
+        keys = reply_keys(reply, context.last_user_message)
+        fit = named_fact_count(keys, context.profile)
         chance = (
-            sum(named_fact_count(reply, other, last) for other in context.distractors) / len(context.distractors)
-            if context.distractors
+            sum(named_fact_count(keys, other) for other in context.distractors) / len(context.distractors)
+            if context.distractors and keys
             else 0.0
         )
         margin = fit - chance

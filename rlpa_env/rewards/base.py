@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Literal, Protocol, runtime_checkable
 
 from rlpa_env.profiles.types import Fact, Profile
+from rlpa_env.reply_analysis import ReplySignals, analyze_reply
 
 MIN_GRADE = 1
 MAX_GRADE = 5
@@ -97,6 +98,25 @@ class JudgeContext:
     def contents(self, role: str) -> tuple[str, ...]:
         """The texts of the transcript's messages by ``role`` (``"user"`` or ``"assistant"``), oldest first."""
         return tuple(message["content"] for message in self.messages if message["role"] == role)
+
+    def signals(self, reply: str) -> ReplySignals:
+        """``analyze_reply`` of ``reply`` in this context, computed once per context and reply.
+
+        The env builds one context per turn and hands it to the response judge and the alignment
+        grader, so the two read one analysis; the memo lives and dies with this context.
+        """
+        memo: dict[str, ReplySignals] = self.__dict__.setdefault("_signals", {})
+        found = memo.get(reply)
+        if found is None:
+            found = memo[reply] = analyze_reply(
+                reply,
+                self.profile,
+                self.contents("user"),
+                self.revealed_fact_ids,
+                agent_messages=self.contents("assistant"),
+                known_fact_ids=self.known_fact_ids,
+            )
+        return found
 
     @property
     def last_user_message(self) -> str:

@@ -31,22 +31,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rlpa_env.reply_analysis import ReplySignals, analyze_reply
+from rlpa_env.reply_analysis import ReplySignals
 from rlpa_env.rewards.base import CRITERIA, JudgeContext, ResponseScore
 
 _GRADER_RATIONALE = "All criteria fail: the reply addresses a grader instead of the user."
-
-
-def context_signals(context: JudgeContext, reply: str) -> ReplySignals:
-    """``analyze_reply`` for a judge's view of the dialogue."""
-    return analyze_reply(
-        reply,
-        context.profile,
-        context.contents("user"),
-        context.revealed_fact_ids,
-        agent_messages=context.contents("assistant"),
-        known_fact_ids=context.known_fact_ids,
-    )
 
 
 @dataclass(frozen=True)
@@ -69,7 +57,7 @@ class RuleResponseJudge:
 
     def judge(self, context: JudgeContext, reply: str) -> ResponseScore:
         """Check ``reply`` against the five criteria given ``context``."""
-        signals = context_signals(context, reply)
+        signals = context.signals(reply)
         if signals.addresses_grader:
             return ResponseScore(criteria=dict.fromkeys(CRITERIA, False), rationale=_GRADER_RATIONALE)
         reasons = self._failures(signals, bool(context.known_fact_ids))
