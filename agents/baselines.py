@@ -123,7 +123,8 @@ TOPICS: tuple[Topic, ...] = (  # small talk first: personal topics go better onc
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 _RETRACTION = re.compile(
-    r"\b(?:gone off|lost interest in|(?:i'm|i am) over|no longer into)\s+(?P<old>[\w\s'-]+?)\s*(?:lately|now|anymore)?[.!]?$",
+    r"\b(?:gone off|lost interest in|(?:i'm|i am) over|no longer into)\s+"
+    r"(?P<old>[\w\s'-]+?)\s*(?:lately|now|anymore)?[.!]?$",
     re.IGNORECASE,
 )
 _META_WORDS = frozenset(
@@ -285,7 +286,7 @@ def recall(words: Sequence[str], rng: np.random.Generator) -> str:
 def compose_reply(
     last_message: str, topic: Topic | None, rng: np.random.Generator, remembered: Sequence[str] = ()
 ) -> str:
-    """An acknowledgement of ``last_message``, a recall of ``remembered`` words, and a remark and question on ``topic``."""
+    """An acknowledgement of ``last_message``, a recall of ``remembered`` words, a remark and a question on ``topic``."""
     parts = [_acknowledgement(last_message, rng)]
     if remembered:
         parts.append(recall(remembered, rng))
@@ -397,7 +398,9 @@ class OracleAgent:
         except KeyError:
             raise KeyError("OracleAgent needs info['privileged']; create the env with privileged_info=True") from None
         revealed = set(privileged.get("revealed_fact_ids", ()))
-        disliked = set(tokens(" ".join(f["value"] + " " + " ".join(f["keywords"]) for f in facts if f["kind"] == "dislike")))
+        disliked = set(
+            tokens(" ".join(f["value"] + " " + " ".join(f["keywords"]) for f in facts if f["kind"] == "dislike"))
+        )
         candidates = [
             topic
             for topic in TOPICS

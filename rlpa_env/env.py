@@ -291,7 +291,9 @@ class RLPAEnv(gym.Env[str, str]):
             outcome,
         )
         reward = outcome.reward
-        episode.history.append({"reward": reward, "profile_f1": outcome.profile.f1, "reward_response": outcome.reward_response})
+        episode.history.append(
+            {"reward": reward, "profile_f1": outcome.profile.f1, "reward_response": outcome.reward_response}
+        )
         if self.render_mode == "human":
             self.render()
         return observation, float(reward), terminated, truncated, info

@@ -42,6 +42,7 @@ def is_hollow(word: str) -> bool:
     """True for a hollow chat word in any inflection ("guess", "guesses", "mentioned")."""
     return word in HOLLOW_WORDS or stem(word) in HOLLOW_KEYS
 
+
 NEGATORS = _word_set("not no never nor neither isn't doesn't don't didn't aren't wasn't won't can't cannot")
 """Plain negation words."""
 
@@ -67,18 +68,18 @@ def is_ambivalent(text: str) -> bool:
     return not HEDGE_WORDS.isdisjoint(tokens(lowered)) or _AMBIVALENT.search(lowered) is not None
 
 
-_INVISIBLE = re.compile("[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]")
-_LOOKALIKES = str.maketrans(
-    {
-        **dict(zip("\u0430\u0435\u043e\u0440\u0441\u0443\u0445\u0456\u0458\u0455\u04bb\u0501", "aeopcyxijshd", strict=True)),
-        **dict(zip("\u0410\u0412\u0415\u041a\u041c\u041d\u041e\u0420\u0421\u0422\u0425\u0406", "ABEKMHOPCTXI", strict=True)),
-        **dict(zip("\u03b1\u03bf\u03c1\u03b9\u03ba\u03bd\u03c5\u03c7", "aopiknux", strict=True)),
-        **dict(zip("\u0391\u0392\u0395\u0396\u0397\u0399\u039a\u039c\u039d\u039f\u03a1\u03a4\u03a5\u03a7", "ABEZHIKMNOPTYX", strict=True)),
-    }
+_INVISIBLE = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]"
 )
+_LOOKALIKE_PAIRS: tuple[tuple[str, str], ...] = (
+    ("\u0430\u0435\u043e\u0440\u0441\u0443\u0445\u0456\u0458\u0455\u04bb\u0501", "aeopcyxijshd"),  # Cyrillic
+    ("\u0410\u0412\u0415\u041a\u041c\u041d\u041e\u0420\u0421\u0422\u0425\u0406", "ABEKMHOPCTXI"),
+    ("\u03b1\u03bf\u03c1\u03b9\u03ba\u03bd\u03c5\u03c7", "aopiknux"),  # Greek
+    ("\u0391\u0392\u0395\u0396\u0397\u0399\u039a\u039c\u039d\u039f\u03a1\u03a4\u03a5\u03a7", "ABEZHIKMNOPTYX"),
+)
+_LOOKALIKES = str.maketrans({a: b for source, target in _LOOKALIKE_PAIRS for a, b in zip(source, target, strict=True)})
 
 
 def fold_unicode(text: str) -> str:
     """``text`` with NFKC applied, invisible characters removed and look-alike letters made Latin."""
     return _INVISIBLE.sub("", unicodedata.normalize("NFKC", text)).translate(_LOOKALIKES)
-

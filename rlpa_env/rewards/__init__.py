@@ -4,8 +4,8 @@
 ``"embedding"`` (a sentence encoder; the ``embed`` extra) and ``"llm"`` (counts matched points with
 a chat model). ``RESPONSE_JUDGES`` builds a ``ResponseJudge``: ``"rule"`` (the default, no model)
 and ``"llm"``. ``ALIGNMENT_GRADERS`` builds an ``AlignmentGrader`` (ALOE's per-turn 1..5 grade):
-``"rule"`` (the default, contrastive, no model). Model-backed entries are registered as import paths, so importing this package
-imports no model code.
+``"rule"`` (the default, contrastive, no model). Model-backed entries are registered as import
+paths, so importing this package imports no model code.
 """
 
 from __future__ import annotations

@@ -47,7 +47,8 @@ Rules, in the order they apply:
    match.
 6. **Matching.** A pair matches when its similarity is at least ``threshold`` (default 0.55). Lines
    equal after normalisation (case, punctuation, whitespace, Unicode; ``trait_key``) count once
-   toward matches (the first one is reported) but all count toward precision. The matching is a maximum-cardinality bipartite matching (augmenting paths, so
+   toward matches (the first one is reported) but all count toward precision. The matching is a
+   maximum-cardinality bipartite matching (augmenting paths, so
    the number of matches is exactly the largest possible); traits are visited from the most to the
    least similar and each tries its facts from the most similar down, so among maximum matchings it
    prefers high similarities. P/R/F1 then follow ``ProfileScore.from_counts``.

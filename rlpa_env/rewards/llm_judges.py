@@ -39,8 +39,8 @@ from typing import Any, Generic, TypeVar
 from rlpa_env import prompts
 from rlpa_env.backends.base import ChatBackend, Messages
 from rlpa_env.profiles.types import Fact, Profile
-from rlpa_env.rewards.base import CRITERIA, JudgeContext, ProfileScore, ResponseScore, TraitMatch
 from rlpa_env.reply_analysis import analyze_reply
+from rlpa_env.rewards.base import CRITERIA, JudgeContext, ProfileScore, ResponseScore, TraitMatch
 
 JUDGE_MAX_TOKENS = 96
 """Enough for a verdict on a dozen traits or five criteria and a one-sentence rationale."""

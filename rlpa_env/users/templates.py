@@ -2,7 +2,8 @@
 
 Each tuple holds interchangeable lines; ``pick`` chooses one with the dialogue's generator.
 Placeholders: ``{topic}`` is a disliked fact's value, ``{said}`` an utterance the user already
-made, ``{old}`` and ``{new}`` the values of a like before and after a preference shift. Every placeholder follows a sentence break or a colon, so utterances keep their capitals.
+made, ``{old}`` and ``{new}`` the values of a like before and after a preference shift. Every
+placeholder follows a sentence break or a colon, so utterances keep their capitals.
 """
 
 from __future__ import annotations
