@@ -286,7 +286,7 @@ def recall(words: Sequence[str], rng: np.random.Generator) -> str:
 def compose_reply(
     last_message: str, topic: Topic | None, rng: np.random.Generator, remembered: Sequence[str] = ()
 ) -> str:
-    """An acknowledgement of ``last_message``, a recall of ``remembered`` words, a remark and a question on ``topic``."""
+    """An acknowledgement of ``last_message``, a recall of ``remembered``, a remark and a question on ``topic``."""
     parts = [_acknowledgement(last_message, rng)]
     if remembered:
         parts.append(recall(remembered, rng))

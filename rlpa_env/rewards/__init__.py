@@ -4,7 +4,7 @@
 ``"embedding"`` (a sentence encoder; the ``embed`` extra) and ``"llm"`` (counts matched points with
 a chat model). ``RESPONSE_JUDGES`` builds a ``ResponseJudge``: ``"rule"`` (the default, no model)
 and ``"llm"``. ``ALIGNMENT_GRADERS`` builds an ``AlignmentGrader`` (ALOE's per-turn 1..5 grade):
-``"rule"`` (the default, contrastive, no model). Model-backed entries are registered as import
+``"rule"`` (the default, contrastive, no model) and ``"llm"``. Model-backed entries are registered as import
 paths, so importing this package imports no model code.
 """
 
@@ -37,6 +37,7 @@ RESPONSE_JUDGES.register("llm", "rlpa_env.rewards.llm_judges:LLMResponseJudge")
 
 ALIGNMENT_GRADERS: Registry[AlignmentGrader] = Registry("alignment grader")
 ALIGNMENT_GRADERS.register("rule", RuleAlignmentGrader)
+ALIGNMENT_GRADERS.register("llm", "rlpa_env.rewards.llm_judges:LLMAlignmentGrader")
 
 __all__ = [
     "ALIGNMENT_GRADERS",

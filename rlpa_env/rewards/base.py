@@ -51,13 +51,18 @@ class ProfileScore:
 
     @classmethod
     def from_counts(
-        cls, matched: int, n_traits: int, n_facts: int, matches: tuple[TraitMatch, ...] = ()
+        cls,
+        matched: int,
+        n_traits: int,
+        n_facts: int,
+        matches: tuple[TraitMatch, ...] = (),
+        failure: str | None = None,
     ) -> ProfileScore:
         """Precision = matched / traits, recall = matched / facts, F1 their harmonic mean (0 when empty)."""
         precision = matched / n_traits if n_traits else 0.0
         recall = matched / n_facts if n_facts else 0.0
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        return cls(precision=precision, recall=recall, f1=f1, matches=matches)
+        return cls(precision=precision, recall=recall, f1=f1, matches=matches, failure=failure)
 
 
 @runtime_checkable
