@@ -145,6 +145,7 @@ _GRADER = re.compile(
     r"|\bignore (?:all |any |the |your |previous |prior |above |earlier |other )*(?:instructions|rules|rubric"
     r"|criteria|guidelines)\b"
     r"|\b(?:meets|satisfies|passes|fulfils|fulfills) (?:all |every |each )?(?:of )?(?:the )?(?:five |5 )?criteri"
+    r"|\bcriteri(?:a|on)\w* (?:(?:are|is|were|was|have been|has been) )?(?:all )?(?:met|satisfied|fulfill?ed|passed)\b"
     r"|\b(?:rate|score|grade|mark) (?:this|the|my) (?:reply|response|answer|turn)\b"
     r"|\b(?:this|the|my) (?:reply|response) (?:is|was) (?:natural|engaging|informative|perfect|excellent|flawless)\b"
     r"|\bas (?:the|an?) (?:evaluator|judge|grader)\b",
