@@ -52,6 +52,7 @@ class _Episode:
     dialogue: DialogueState
     scenario: Scenario
     distractors: tuple[Profile, ...] = ()
+    last_outcome: TurnOutcome | None = None
     previous_f1: float = 0.0
     done: bool = False
     shifted_fact_ids: tuple[str, str] | None = None
@@ -133,8 +134,9 @@ class RLPAEnv(gym.Env[str, str]):
     ``profile_recall``, ``profile_f1``, ``profile_f1_revealed`` (the same matching scored against the
     facts disclosed *before* this turn), ``response_criteria`` (criterion -> bool), ``alignment`` (the
     turn's 1..5 alignment grade: how well the reply fits this user, contrasted with
-    ``DISTRACTORS`` other users), ``outcome`` (the turn's frozen ``TurnOutcome``, the record all of
-    these come from), ``user_reaction`` and ``stop_reason``.
+    ``DISTRACTORS`` other users), ``user_reaction`` and ``stop_reason``. The score keys are
+    ``TurnOutcome.info()`` of the turn's frozen ``TurnOutcome`` (``rewards.base``), the one record
+    of a scored turn; ``last_outcome`` holds it. ``info`` stays JSON-serialisable.
 
     *Public keys*: ``turn``, ``scenario``, ``messages``, ``format_ok`` and ``format_error``
     (``PUBLIC_INFO_KEYS``; ``public_info(info)`` keeps only them). They carry nothing that identifies
@@ -284,13 +286,13 @@ class RLPAEnv(gym.Env[str, str]):
         info = self._info(
             {
                 **outcome.info(),
-                "outcome": outcome,
                 "user_reaction": user_turn.reaction,
                 "stop_reason": "user_ended" if terminated else "max_turns" if truncated else None,
             },
             outcome,
         )
         reward = outcome.reward
+        episode.last_outcome = outcome
         episode.history.append(
             {"reward": reward, "profile_f1": outcome.profile.f1, "reward_response": outcome.reward_response}
         )
@@ -350,6 +352,11 @@ class RLPAEnv(gym.Env[str, str]):
             return parse_turn(action), None
         except TurnFormatError as error:
             return None, str(error)
+
+    @property
+    def last_outcome(self) -> TurnOutcome | None:
+        """The ``TurnOutcome`` of the latest step (``None`` before the first step of an episode)."""
+        return None if self._episode is None else self._episode.last_outcome
 
     @property
     def profile_id(self) -> str | None:

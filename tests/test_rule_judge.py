@@ -113,7 +113,9 @@ def test_long_markdown_lecture_fails_natural_and_fits_interests() -> None:
 
 
 def test_plain_reply_over_the_users_word_limit_fails_natural_and_fits_interests() -> None:
-    reply = "Weekend hikes with Biscuit sound great. " + "Coastal trails are lovely in spring and autumn. " * 8 + "Where?"
+    reply = (
+        "Weekend hikes with Biscuit sound great. " + "Coastal trails are lovely in spring and autumn. " * 8 + "Where?"
+    )
     assert _failed(reply) == {"natural", "fits_interests"}
 
 
