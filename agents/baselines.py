@@ -18,7 +18,7 @@ They bracket what a learned policy should reach and need no model:
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -27,7 +27,7 @@ import numpy as np
 from rlpa_env.parsing import format_turn
 from rlpa_env.profiles.bank import ProfileBank
 from rlpa_env.text import STOPWORDS, polarity, stem, tokens
-from rlpa_env.vocabulary import is_hollow
+from rlpa_env.vocabulary import is_hollow, is_negative
 
 
 @dataclass(frozen=True)
@@ -209,7 +209,15 @@ def _topic_of(text: str) -> Topic | None:
 
 
 _TOPIC_KEYS = frozenset(stem(word) for topic in TOPICS for word in topic.words)
-_PLAIN_VERBS = frozenset("give get take make keep want need tried try look feel spend".split())  # noqa: SIM905
+_PLAIN_VERBS = frozenset(
+    "give get take make keep want need tried try look feel spend something anything everything nothing".split()  # noqa: SIM905
+)
+_COMPLAINT_CUES = frozenset(("again", "stop", "said", "told", "already"))
+
+
+def complains(message: str) -> bool:
+    """True when ``message`` pushes back ("I said no", "stop bringing it up", "I hate that")."""
+    return is_negative(message) or not _COMPLAINT_CUES.isdisjoint(tokens(message))
 
 
 def _salient_word(text: str) -> str | None:
@@ -260,16 +268,16 @@ def _value_list(values: Sequence[str]) -> str:
     return ", ".join(values[:-1]) + " and " + values[-1] if len(values) > 1 else values[0]
 
 
-def _acknowledgement(message: str, rng: np.random.Generator) -> str:
+def _acknowledgement(message: str, rng: np.random.Generator, avoid: Collection[str] = ()) -> str:
     """A short opener that engages what the user just said without dwelling on what they dislike."""
     traits = extract_traits(message)
     word = _salient_word(traits[0]) if traits else None
-    if polarity(message) < 0 and not traits:
+    if (complains(message) and not traits) or word in avoid:
         complaint = _salient_word(message)
         return f"Sorry, I will never bring up {complaint} again." if complaint else "Sorry, I will drop that topic."
     if word is None:
         mentioned = _salient_word(message)
-        if mentioned:
+        if mentioned and mentioned not in avoid:
             return f"Good point about {mentioned}, I had not looked at it that way."
         return str(rng.choice(_NEUTRAL_OPENERS))
     if polarity(traits[0]) < 0:
@@ -284,10 +292,17 @@ def recall(words: Sequence[str], rng: np.random.Generator) -> str:
 
 
 def compose_reply(
-    last_message: str, topic: Topic | None, rng: np.random.Generator, remembered: Sequence[str] = ()
+    last_message: str,
+    topic: Topic | None,
+    rng: np.random.Generator,
+    remembered: Sequence[str] = (),
+    avoid: Collection[str] = (),
 ) -> str:
-    """An acknowledgement of ``last_message``, a recall of ``remembered``, a remark and a question on ``topic``."""
-    parts = [_acknowledgement(last_message, rng)]
+    """An acknowledgement of ``last_message``, a recall of ``remembered``, a remark and a question on ``topic``.
+
+    Words in ``avoid`` (what the user pushed back on) are never picked up.
+    """
+    parts = [_acknowledgement(last_message, rng, avoid)]
     if remembered:
         parts.append(recall(remembered, rng))
     if topic is None:
@@ -334,6 +349,7 @@ class HeuristicAgent:
         self._rng = np.random.default_rng(seed)
         self._traits: list[str] = []
         self._explored: set[str] = set()
+        self._avoid: set[str] = set()
         self._turn = 0
 
     def act(self, observation: str, info: Mapping[str, Any]) -> str:
@@ -346,6 +362,8 @@ class HeuristicAgent:
         for trait in extract_traits(observation):
             if trait not in self._traits:
                 self._traits.append(trait)
+        if complains(observation):
+            self._avoid.update(w for w in tokens(observation) if w not in STOPWORDS and not is_hollow(w))
         complained = _topic_of(observation) if polarity(observation) < 0 else None
         if complained is not None:
             self._explored.add(complained.name)
@@ -353,11 +371,12 @@ class HeuristicAgent:
         if topic is not None:
             self._explored.add(topic.name)
         heard = set(tokens(observation))
-        words = [w for w in dict.fromkeys(map(_salient_word, earlier)) if w and w not in heard]
+        words = [w for w in dict.fromkeys(map(_salient_word, earlier)) if w and w not in heard | self._avoid]
         start = self._turn % len(words) if words else 0
         self._turn += 1
         remembered = (words[start:] + words[:start])[:3]
-        return format_turn(self._traits, compose_reply(observation, topic, self._rng, remembered))
+        reply = compose_reply(observation, topic, self._rng, remembered, self._avoid)
+        return format_turn(self._traits, reply)
 
 
 _PROFILE_REMARKS: tuple[str, ...] = (

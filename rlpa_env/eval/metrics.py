@@ -397,16 +397,17 @@ def _traits(turn: TurnRecord) -> tuple[str, ...]:
 def shift_comparison(
     shifted: Sequence[Episode],
     standard: Sequence[Episode],
-    shifts: Mapping[int | None, tuple[Fact, Fact, str]],
+    shifts: Mapping[int | None, tuple[Fact, Fact]],
     shift_turn: int,
     scorer: ProfileScorer,
     seed: int = 0,
 ) -> ShiftComparison:
     """Compare ``shifted`` with ``standard`` episodes seed by seed (see ``ShiftComparison``).
 
-    ``shifts`` maps a shift episode's seed to ``(old like, new like, announcement text)`` as the
-    env's privileged info reports them; a seed without an entry had no shift. The announcement ends
-    the user's message after turn ``shift_turn``, so turns ``shift_turn + 1`` onward are "after".
+    ``shifts`` maps a shift episode's seed to ``(old like, new like)`` as the env's privileged info
+    reports them; a seed without an entry had no shift. The user's message after turn
+    ``shift_turn`` announces the shift when it names both values; turns ``shift_turn + 1`` onward
+    are "after".
     """
     by_seed = {episode.seed: episode for episode in standard}
     pairs = [(episode, by_seed[episode.seed]) for episode in shifted if episode.seed in by_seed]
@@ -425,9 +426,10 @@ def shift_comparison(
         entry = shifts.get(episode.seed)
         if entry is None or len(episode.turns) < shift_turn:
             continue
-        old, new, announcement = entry
+        old, new = entry
         with_shift += 1
-        announced += announcement in episode.turns[shift_turn - 1].user_message
+        message = episode.turns[shift_turn - 1].user_message.lower()
+        announced += old.value.lower() in message and new.value.lower() in message
         update = None
         for offset, turn in enumerate(episode.turns[shift_turn:], start=1):
             traits = _traits(turn)

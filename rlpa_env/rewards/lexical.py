@@ -41,10 +41,10 @@ Rules, in the order they apply:
    must not let "long." match "is retired"), ``t`` the trait's specific concepts and ``f`` those of
    the fact's text+value, similarity = (s/t)^0.75 * (s/f)^0.25, which weighs "everything the trait
    says is in the fact" above "the trait covers the whole fact". The shared concepts must include
-   one that is not a category topic word ("language", "pet", "reading" name a category, not a
-   value). A trait that names a vocabulary value is not compared this way with a fact whose value
-   is in the vocabulary (a catalog fact): naming a different value is a clear miss, not a partial
-   match.
+   one that is not a category topic word or a bare qualifier ("language", "pet", "reading" name a
+   category, not a value; "long." is not "has a long train commute"). A trait that names a
+   vocabulary value is not compared this way with a fact whose value is in the vocabulary (a
+   catalog fact): naming a different value is a clear miss, not a partial match.
 6. **Matching.** A pair matches when its similarity is at least ``threshold`` (default 0.55). Lines
    equal after normalisation (case, punctuation, whitespace, Unicode; ``trait_key``) count once
    toward matches (the first one is reported) but all count toward precision. The matching is a
@@ -188,9 +188,12 @@ GENERIC_CONCEPTS: frozenset[str] = frozenset(_concept(word) for word in _GENERIC
 """Concepts too broad to count as evidence on their own ("likes music" says nothing specific)."""
 
 CATEGORY_CONCEPTS: frozenset[str] = frozenset(
-    _concept(word) for spec in CATALOG.values() for word in (spec.name, *spec.topic_words)
+    _concept(word)
+    for spec in CATALOG.values()
+    for word in (spec.name, *spec.topic_words, "long", "little", "small", "lot", "every", "day")
 )
-"""Concepts that name a category ("pet", "language", "reading"): a fallback match needs more."""
+"""Concepts that name a category ("pet", "language", "reading") or only qualify one ("long"): a
+fallback match needs more than these."""
 
 
 _ANY_REWRITE = re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _ in _REWRITES))
