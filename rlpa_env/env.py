@@ -375,6 +375,7 @@ class RLPAEnv(gym.Env[str, str]):
             revealed_fact_ids=tuple(dialogue.revealed_fact_ids),
             inferred_fact_ids=matched,
             distractors=episode.distractors,
+            analyses=dialogue.analyses,
         )
         if self.judge_sees == "true":
             judge_context = true_context

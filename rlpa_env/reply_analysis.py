@@ -48,7 +48,9 @@ did. This module imports only text helpers and profile types; callers adapt thei
   a grader, judge, reward model or a fake transcript role; questions or invitations to go on).
 
 Pure functions of immutable inputs (a profile's keyword index, a sentence's words) are memoised;
-no result depends on what was analysed before.
+no result depends on what was analysed before. ``ReplyAnalyses`` is a per-episode memo (the env
+keeps one on each ``DialogueState`` and hands it to the judges' ``JudgeContext``) so the user and
+the judges of one turn pay for one analysis; it holds no state a result depends on.
 """
 
 from __future__ import annotations
@@ -359,12 +361,13 @@ def _hits(index: _FactIndex, content: frozenset[str]) -> set[int]:
     return found
 
 
-def _copy_ratio(words: list[str], trigrams: frozenset[tuple[str, str, str]]) -> float:
-    if not trigrams or not words:
+def _copy_ratio(words: list[str], own: list[tuple[str, str, str]], trigrams: frozenset[tuple[str, str, str]]) -> float:
+    """Share of ``words`` inside runs of ``own`` (their trigrams, in order) that occur in ``trigrams``."""
+    if not words or trigrams.isdisjoint(own):
         return 0.0
     covered = 0
     covered_until = 0
-    shared = [trigram in trigrams for trigram in zip(words, words[1:], words[2:], strict=False)]
+    shared = [trigram in trigrams for trigram in own]
     for i in compress(range(len(shared)), shared):
         covered += i + 3 - max(i, covered_until)
         covered_until = i + 3
@@ -464,9 +467,11 @@ def _analyze(
     has_markdown = structured or list_lines > 0 or inline_markdown
     lecture = structured or list_lines >= LECTURE_LIST_LINES or (has_markdown and word_count > max_words // 2)
     frozen_content = frozenset(content)
-    copy_ratio = _copy_ratio(words, last.trigrams)
+    own = list(zip(words, words[1:], words[2:], strict=False))
+    copy_ratio = _copy_ratio(words, own, last.trigrams)
     self_copy_ratio = max(
-        (_copy_ratio(words, _message(earlier).trigrams) for earlier in agent_messages[-SELF_COPY_WINDOW:]), default=0.0
+        (_copy_ratio(words, own, _message(earlier).trigrams) for earlier in agent_messages[-SELF_COPY_WINDOW:]),
+        default=0.0,
     )
     fresh_content = frozen_content - last.content
     positions = (index.position.get(fact_id) for fact_id in known) if fresh_content else ()
@@ -504,6 +509,51 @@ def _analyze(
         on_topic_statement=on_topic,
         invites_reply=question_count > 0 or _INVITATION.search(lowered) is not None,
     )
+
+
+class ReplyAnalyses:
+    """A small per-episode memo of ``analyze_reply`` results, keyed by every input of the analysis.
+
+    Copies (``copy.deepcopy``, as ``RLPAEnv.get_state`` makes) and pickles start empty: the memo
+    only saves time, it never changes a result.
+    """
+
+    def __init__(self, size: int = 8) -> None:
+        self._size = size
+        self._items: dict[tuple[object, ...], ReplySignals] = {}
+
+    def __deepcopy__(self, memo: dict[int, object]) -> ReplyAnalyses:
+        return ReplyAnalyses(self._size)
+
+    def __getstate__(self) -> dict[str, object]:
+        return {"_size": self._size, "_items": {}}
+
+    def analyze(
+        self,
+        reply: str,
+        profile: Profile,
+        user_messages: Sequence[str],
+        revealed_fact_ids: Collection[str],
+        agent_messages: Sequence[str] = (),
+    ) -> ReplySignals:
+        """``analyze_reply`` with these arguments (known facts = revealed ones), computed once."""
+        key = (reply, profile, tuple(user_messages), frozenset(revealed_fact_ids), tuple(agent_messages))
+        found = self._items.get(key)
+        if found is None:
+            if len(self._items) >= self._size:
+                self._items.clear()
+            found = self._items[key] = analyze_reply(reply, profile, key[2], key[3], agent_messages=key[4])
+        return found
+
+
+def recalled_facts(reply: str, profile: Profile, last_user_message: str, fact_ids: Collection[str]) -> tuple[str, ...]:
+    """Facts among ``fact_ids`` that ``reply`` names by a specific word ``last_user_message`` did not use."""
+    keys = reply_keys(reply, last_user_message)
+    if not keys or not fact_ids:
+        return ()
+    index = fact_index(profile)
+    found = {index.position[i] for i in fact_ids if i in index.position}
+    return tuple(profile.facts[i].id for i in sorted(found) if not index.specific_keys[i].isdisjoint(keys))
 
 
 def reply_keys(reply: str, last_user_message: str = "") -> frozenset[str]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Literal, Protocol, runtime_checkable
 
 from rlpa_env.profiles.types import Fact, Profile
-from rlpa_env.reply_analysis import ReplySignals, analyze_reply
+from rlpa_env.reply_analysis import ReplyAnalyses, ReplySignals, recalled_facts
 
 MIN_GRADE = 1
 MAX_GRADE = 5
@@ -86,6 +86,8 @@ class JudgeContext:
         revealed_fact_ids: Facts the user has disclosed so far.
         inferred_fact_ids: Facts of ``profile`` the agent's traits correctly matched this turn.
         distractors: Other users' profiles, the contrast an alignment grade is scored against.
+        analyses: The episode's memo of reply analyses (the env passes the one its user shares), so
+            the judge, the grader and the user analyse a reply once; a fresh one when omitted.
     """
 
     messages: tuple[Mapping[str, str], ...]
@@ -94,6 +96,7 @@ class JudgeContext:
     revealed_fact_ids: tuple[str, ...] = ()
     inferred_fact_ids: tuple[str, ...] = ()
     distractors: tuple[Profile, ...] = ()
+    analyses: ReplyAnalyses = field(default_factory=ReplyAnalyses, repr=False, compare=False)
 
     @property
     def known_fact_ids(self) -> frozenset[str]:
@@ -105,23 +108,22 @@ class JudgeContext:
         return tuple(message["content"] for message in self.messages if message["role"] == role)
 
     def signals(self, reply: str) -> ReplySignals:
-        """``analyze_reply`` of ``reply`` in this context, computed once per context and reply.
+        """``analyze_reply`` of ``reply`` in this context (known facts: the revealed ones), via ``analyses``.
 
-        The env builds one context per turn and hands it to the response judge and the alignment
-        grader, so the two read one analysis; the memo lives and dies with this context.
+        Facts known only because the agent inferred them correctly are added by
+        ``recalled_fact_ids``.
         """
-        memo: dict[str, ReplySignals] = self.__dict__.setdefault("_signals", {})
-        found = memo.get(reply)
-        if found is None:
-            found = memo[reply] = analyze_reply(
-                reply,
-                self.profile,
-                self.contents("user"),
-                self.revealed_fact_ids,
-                agent_messages=self.contents("assistant"),
-                known_fact_ids=self.known_fact_ids,
-            )
-        return found
+        return self.analyses.analyze(
+            reply, self.profile, self.contents("user"), self.revealed_fact_ids, self.contents("assistant")
+        )
+
+    def recalled_fact_ids(self, reply: str) -> tuple[str, ...]:
+        """Known facts (revealed or correctly inferred) that ``reply`` recalls without parroting."""
+        recalled = self.signals(reply).recalled_fact_ids
+        extra = set(self.inferred_fact_ids) - set(self.revealed_fact_ids)
+        if recalled or not extra:
+            return recalled
+        return recalled_facts(reply, self.profile, self.last_user_message, extra)
 
     @property
     def last_user_message(self) -> str:

@@ -60,17 +60,17 @@ class RuleResponseJudge:
         signals = context.signals(reply)
         if signals.addresses_grader:
             return ResponseScore(criteria=dict.fromkeys(CRITERIA, False), rationale=_GRADER_RATIONALE)
-        reasons = self._failures(signals, bool(context.known_fact_ids))
+        reasons = self._failures(signals, context.recalled_fact_ids(reply), bool(context.known_fact_ids))
         criteria = {name: not reasons[name] for name in CRITERIA}
         failed = [f"{name} ({', '.join(reasons[name])})" for name in CRITERIA if reasons[name]]
         rationale = "Fails " + "; ".join(failed) + "." if failed else "Meets all five criteria."
         return ResponseScore(criteria=criteria, rationale=rationale)
 
-    def _failures(self, signals: ReplySignals, anything_known: bool) -> dict[str, list[str]]:
+    def _failures(self, signals: ReplySignals, recalled: tuple[str, ...], anything_known: bool) -> dict[str, list[str]]:
         """For each criterion, the reasons it fails (empty when it holds)."""
         wall_of_questions = signals.question_count > self.max_questions
         if anything_known:
-            impersonal = (not signals.recalled_fact_ids, "uses nothing known about this user")
+            impersonal = (not recalled, "uses nothing known about this user")
         else:
             impersonal = (not signals.invites_reply, "no invitation to share while nothing is known")
         if signals.answers_user_question:

@@ -49,7 +49,7 @@ import numpy as np
 
 from rlpa_env.profiles.catalog import specific_keywords
 from rlpa_env.profiles.types import Fact, Profile
-from rlpa_env.reply_analysis import ReplySignals, analyze_reply
+from rlpa_env.reply_analysis import ReplySignals
 from rlpa_env.text import stem, tokens
 from rlpa_env.users import templates
 from rlpa_env.users.base import DialogueState, UserTurn
@@ -107,9 +107,10 @@ def _complaints(signals: ReplySignals) -> list[str]:
 
 
 def state_signals(state: DialogueState, reply: str) -> ReplySignals:
-    """``analyze_reply`` for the user simulator's view of the dialogue."""
+    """``analyze_reply`` for the user simulator's view of the dialogue (through the episode's memo)."""
     users = tuple(message["content"] for message in state.messages if message["role"] == "user")
-    return analyze_reply(reply, state.profile, users, state.revealed_fact_ids)
+    agents = tuple(message["content"] for message in state.messages if message["role"] == "assistant")
+    return state.analyses.analyze(reply, state.profile, users, state.revealed_fact_ids, agents)
 
 
 @dataclass(frozen=True)
