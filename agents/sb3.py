@@ -43,9 +43,19 @@ from typing import Any, Literal, Protocol, SupportsFloat, runtime_checkable
 import gymnasium as gym
 import numpy as np
 
-from agents.baselines import TOPICS, Topic, _acknowledgement, _salient_word, extract_traits
+from agents.baselines import (
+    TOPICS,
+    Topic,
+    _acknowledgement,
+    _salient_word,
+    complains,
+    extract_traits,
+    recall,
+    retracted,
+)
 from rlpa_env.parsing import format_turn
-from rlpa_env.text import polarity, tokens
+from rlpa_env.text import STOPWORDS, polarity, tokens
+from rlpa_env.vocabulary import is_hollow
 
 MOVE_TOPICS: tuple[Topic, ...] = (
     *TOPICS,
@@ -86,7 +96,6 @@ ACTION_DIMS: tuple[int, int, int] = (len(SUBJECTS), 2, len(LENGTHS))
 """``MultiDiscrete`` sizes: subject, recall (0 no, 1 yes), length. ``Discrete`` is their product."""
 
 _FOLLOW_UPS = ("What first got you into {word}?", "How long has {word} been part of your life?")
-_RECALLS = ("I keep thinking about the {word} you brought up earlier.", "That {word} you mentioned still stays with me.")
 _ELABORATION = (
     "I find {topic} one of those areas where everyone has a different story, and the small details people "
     "share about it usually say more than the big headlines do, so I always like hearing how it fits into "
@@ -150,11 +159,15 @@ class TurnWriter(Protocol):
 
 
 class HeuristicTurnWriter:
-    """``HeuristicAgent``'s writer: its profile lines and acknowledgement, with the move's subject and length.
+    """``HeuristicAgent``'s writer, with the move's subject, recall and length.
 
-    A topic asked a second time uses its other question; a follow-up picks up the salient word of the
-    user's latest statement (an open question when there is none); a recall names a word from an
-    earlier *positive* statement (recalling a dislike would raise a disliked topic), when there is one.
+    It keeps the heuristic's notes the heuristic's way: every first-person statement becomes a profile
+    line, lines about something the user says it has gone off are dropped, and words the user pushed
+    back on are never picked up. The reply is the heuristic's acknowledgement of the last message;
+    with ``recall`` the heuristic's recall of up to three earlier *positive* statements (never a dislike),
+    rotating through them; for a topic, a remark (``medium``; ``long`` adds the other remark and an
+    elaboration) and a question -- a topic asked again gets its other question; a follow-up asks about
+    the latest statement's salient word (an open question when there is none).
     """
 
     def __init__(self) -> None:
@@ -164,34 +177,39 @@ class HeuristicTurnWriter:
         """Forget the user; reseed the choice of phrasings."""
         self._rng = np.random.default_rng(seed)
         self._traits: list[str] = []
-        self._recallable: list[str] = []
+        self._earlier: list[str] = []
+        self._avoid: set[str] = set()
         self._asked: dict[str, int] = {}
+        self._recalls = 0
         self._last_message = ""
 
     def observe(self, user_message: str) -> None:
-        """Add the message's first-person statements to the profile lines."""
+        """Read the user's message: update the profile lines, the recallable statements and the words to avoid."""
+        self._earlier = [trait for trait in self._traits if polarity(trait) > 0]
+        for old in retracted(user_message):
+            gone = set(tokens(old)) - STOPWORDS
+            self._traits = [trait for trait in self._traits if not gone & set(tokens(trait))]
+            self._earlier = [trait for trait in self._earlier if not gone & set(tokens(trait))]
+        self._traits += [trait for trait in extract_traits(user_message) if trait not in self._traits]
+        if complains(user_message):
+            self._avoid.update(w for w in tokens(user_message) if w not in STOPWORDS and not is_hollow(w))
         self._last_message = user_message
-        for trait in extract_traits(user_message):
-            if trait in self._traits:
-                continue
-            self._traits.append(trait)
-            word = _salient_word(trait)
-            if word is not None and polarity(trait) > 0 and word not in self._recallable:
-                self._recallable.append(word)
 
     def write(self, move: Move) -> str:
         """The tracked traits and a reply carrying out ``move``."""
-        parts = [_acknowledgement(self._last_message, self._rng)]
+        parts = [_acknowledgement(self._last_message, self._rng, self._avoid)]
         if move.recall:
-            last_words = set(tokens(self._last_message))
-            earlier = [word for word in self._recallable if word not in last_words]
-            if earlier:
-                parts.append(self._pick(_RECALLS).format(word=earlier[-1]))
+            heard = set(tokens(self._last_message)) | self._avoid
+            words = [w for w in dict.fromkeys(map(_salient_word, self._earlier)) if w and w not in heard]
+            if words:
+                start = self._recalls % len(words)
+                self._recalls += 1
+                parts.append(recall((words[start:] + words[:start])[:3], self._rng))
         topic = next((t for t in MOVE_TOPICS if t.name == move.subject), None)
         if topic is not None and move.length != "short":
             parts.append(self._pick(topic.remarks))
         if topic is not None and move.length == "long":
-            parts += [str(remark) for remark in topic.remarks if remark not in parts]
+            parts += [remark for remark in topic.remarks if remark not in parts]
             parts.append(_ELABORATION.format(topic=topic.name))
         parts.append(self._question(move, topic))
         return format_turn(self._traits, " ".join(parts))

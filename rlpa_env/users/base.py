@@ -16,6 +16,7 @@ from typing import Any, Protocol, runtime_checkable
 import numpy as np
 
 from rlpa_env.profiles.types import Profile
+from rlpa_env.reply_analysis import ReplyAnalyses
 
 Reaction = str
 """Why the user said what it said. The scripted user uses: ``opening``, ``reveal``, ``filler``,
@@ -46,7 +47,8 @@ class DialogueState:
 
     ``messages`` is the public transcript (``{"role": "user" | "assistant", "content": str}``).
     ``memory`` is free for the simulator's own bookkeeping (topics asked, complaints made, ...);
-    it must hold only deep-copyable values so ``RLPAEnv.get_state`` can snapshot it.
+    it must hold only deep-copyable values so ``RLPAEnv.get_state`` can snapshot it. ``analyses`` is
+    the episode's memo of reply analyses, shared with the env's judges so a turn is analysed once.
     """
 
     profile: Profile
@@ -56,6 +58,7 @@ class DialogueState:
     rapport: float = 0.0
     turn: int = 0
     memory: dict[str, Any] = field(default_factory=dict)
+    analyses: ReplyAnalyses = field(default_factory=ReplyAnalyses, repr=False, compare=False)
 
     @property
     def last_user_message(self) -> str:
