@@ -167,7 +167,7 @@ class HeuristicTurnWriter:
     with ``recall`` the heuristic's recall of up to three earlier *positive* statements (never a dislike),
     rotating through them; for a topic, a remark (``medium``; ``long`` adds the other remark and an
     elaboration) and a question -- a topic asked again gets its other question; a follow-up asks about
-    the latest statement's salient word (an open question when there is none).
+    the salient word of the latest positive statement (an open question when there is none).
     """
 
     def __init__(self) -> None:
@@ -219,8 +219,9 @@ class HeuristicTurnWriter:
             times = self._asked.get(topic.name, 0)
             self._asked[topic.name] = times + 1
             return topic.questions[times % len(topic.questions)]
-        if move.subject == "follow-up" and self._traits:
-            word = _salient_word(self._traits[-1])
+        if move.subject == "follow-up":
+            liked = (_salient_word(trait) for trait in reversed(self._traits) if polarity(trait) > 0)
+            word = next((w for w in liked if w and w not in self._avoid), None)
             if word is not None:
                 return self._pick(_FOLLOW_UPS).format(word=word)
         return OPEN_QUESTION

@@ -105,11 +105,14 @@ def test_each_move_is_a_well_formed_turn_with_the_tracked_traits() -> None:
     assert info["format_ok"] and info["move"] == {"subject": "pets", "recall": False, "length": "medium"}
     writer = HeuristicTurnWriter()
     writer.reset(0)
-    writer.observe("I have a grumpy old cat. I can't stand sushi.")
-    turn = parse_turn(writer.write(Move("food", True, "short")))
-    assert turn.traits == ("has a grumpy old cat", "can't stand sushi")
-    assert "sushi" not in turn.response  # a recall never brings back a dislike
-    assert "grumpy" in turn.response or "cat" in turn.response
+    writer.observe("I have a grumpy old cat.")
+    writer.observe("I can't stand sushi.")
+    recalled = parse_turn(writer.write(Move("food", True, "short")))
+    assert recalled.traits == ("has a grumpy old cat", "can't stand sushi")
+    assert "grumpy" in recalled.response and "sushi" not in recalled.response  # a recall never brings back a dislike
+    assert "grumpy" not in parse_turn(writer.write(Move("food", False, "short"))).response
+    follow_up = parse_turn(writer.write(Move("follow-up", False, "short"))).response
+    assert "grumpy" in follow_up.split(".")[-1] and "sushi" not in follow_up
 
 
 def test_a_topic_asked_again_uses_its_other_question() -> None:
