@@ -210,7 +210,8 @@ def _topic_of(text: str) -> Topic | None:
 
 _TOPIC_KEYS = frozenset(stem(word) for topic in TOPICS for word in topic.words)
 _PLAIN_VERBS = frozenset(
-    "give get take make keep want need tried try look feel spend something anything everything nothing".split()  # noqa: SIM905
+    """give get take make keep want need tried try look feel spend something anything everything nothing every
+    never always perfect able""".split()  # noqa: SIM905
 )
 _COMPLAINT_CUES = frozenset(("again", "stop", "said", "told", "already"))
 
