@@ -281,7 +281,7 @@ def _said_by_user(user_messages: tuple[str, ...]) -> frozenset[str]:
 
 
 @dataclass(frozen=True)
-class _FactIndex:
+class _KeywordIndex:
     """Keyword lookup for one profile.
 
     ``specific_keys`` holds, per fact, the keys that name its value (``fact_specific_keys``);
@@ -325,7 +325,7 @@ def fact_specific_keys(fact: Fact) -> frozenset[str]:
 
 
 @lru_cache(maxsize=4096)
-def fact_index(profile: Profile) -> _FactIndex:
+def fact_index(profile: Profile) -> _KeywordIndex:
     """The keyword index of ``profile`` (memoised: profiles are immutable)."""
     triggers: dict[str, dict[tuple[int, frozenset[str] | None], None]] = {}
     topic_keys = []
@@ -335,7 +335,7 @@ def fact_index(profile: Profile) -> _FactIndex:
             needs = frozenset(keys) if len(keys) > 1 else None
             triggers.setdefault(keys[0], {})[(index, needs)] = None
         topic_keys.append(frozenset(k for keys in phrases for k in keys) | _content_keys(tokens(fact.value)))
-    return _FactIndex(
+    return _KeywordIndex(
         triggers={k: tuple(v) for k, v in triggers.items()},
         trigger_keys=frozenset(triggers),
         topic_keys=tuple(topic_keys),
@@ -352,7 +352,7 @@ _STYLE_QUESTION_KEYS = frozenset(stem(w) for w in _STYLE_QUESTION_WORDS)
 _GENERIC_QUESTION_KEYS = frozenset(stem(w) for w in _GENERIC_QUESTION_WORDS)
 
 
-def _hits(index: _FactIndex, content: frozenset[str]) -> set[int]:
+def _hits(index: _KeywordIndex, content: frozenset[str]) -> set[int]:
     found: set[int] = set()
     for key in content & index.trigger_keys:
         for fact_index, needs in index.triggers[key]:
