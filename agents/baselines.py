@@ -216,7 +216,8 @@ def _topic_of(text: str) -> Topic | None:
 
 _TOPIC_KEYS = frozenset(stem(word) for topic in TOPICS for word in topic.words)
 _PLAIN_VERBS = frozenset(
-    "give get take make keep want need tried try look feel spend something anything everything nothing".split()  # noqa: SIM905
+    """give get take make keep want need tried try look feel spend something anything everything nothing every
+    never always perfect able""".split()  # noqa: SIM905
 )
 _COMPLAINT_CUES = frozenset(("again", "stop", "said", "told", "already"))
 
@@ -414,6 +415,7 @@ class OracleAgent:
         """Reseed the choice of phrasings and forget which topics were asked."""
         self._rng = np.random.default_rng(seed)
         self._asked: set[str] = set()
+        self._turn = 0
 
     def act(self, observation: str, info: Mapping[str, Any]) -> str:
         """The true facts as traits; a reply naming several likes and attributes and asking about a fresh topic."""
@@ -445,13 +447,15 @@ class OracleAgent:
         if values:  # a fresh draw each turn, so replies do not repeat one list
             picked = self._rng.choice(len(values), size=min(self.values_per_reply, len(values)), replace=False)
             values = [values[int(i)] for i in picked]
+        # Frames are taken in turn, so no recent reply is repeated.
+        turn, self._turn = self._turn, self._turn + 1
         parts = [_acknowledgement(observation, self._rng)]
         if values:
-            parts.append(str(self._rng.choice(_PROFILE_REMARKS)).format(values=_value_list(values)))
+            parts.append(_PROFILE_REMARKS[turn % len(_PROFILE_REMARKS)].format(values=_value_list(values)))
         if topic is not None:
             parts += [str(self._rng.choice(topic.remarks)), str(self._rng.choice(topic.questions))]
         elif values:
-            parts.append(str(self._rng.choice(_FOLLOW_UPS)).format(value=values[-1]))
+            parts.append(_FOLLOW_UPS[turn % len(_FOLLOW_UPS)].format(value=values[-1]))
         else:
             parts.append("What else has been on your mind lately?")
         return format_turn([f["text"] for f in facts], " ".join(parts))

@@ -281,11 +281,10 @@ def _said_by_user(user_messages: tuple[str, ...]) -> frozenset[str]:
 
 
 @dataclass(frozen=True)
-class _FactIndex:
+class _KeywordIndex:
     """Keyword lookup for one profile.
 
-    ``specific_keys`` holds, per fact, the keys that name its value (``fact_specific_keys``);
-    ``positive`` the positions of likes and attributes.
+    ``specific_keys`` holds, per fact, the keys that name its value (``fact_specific_keys``).
     ``triggers`` maps a key to the facts it makes relevant, each with the other keys a multi-word
     keyword also needs (``None`` for a one-word keyword); ``trigger_keys`` is its key set.
     """
@@ -295,7 +294,6 @@ class _FactIndex:
     topic_keys: tuple[frozenset[str], ...]
     dislike_keys: Mapping[int, tuple[frozenset[str], tuple[frozenset[str], ...]]]
     specific_keys: tuple[frozenset[str], ...]
-    positive: tuple[int, ...]
     position: Mapping[str, int]
     style: frozenset[int]
 
@@ -306,12 +304,34 @@ def _keyword_keys(fact: Fact, phrases: tuple[str, ...]) -> list[tuple[str, ...]]
     return [keys for keys in found if keys]
 
 
+@dataclass(frozen=True)
+class _FactKeys:
+    """Everything the keyword index needs of one fact (memoised per fact: facts repeat across profiles)."""
+
+    phrases: tuple[tuple[str, ...], ...]
+    topic: frozenset[str]
+    dislike: tuple[frozenset[str], tuple[frozenset[str], ...]] | None
+    specific: frozenset[str]
+
+
+@lru_cache(maxsize=16384)
+def _fact_keys(fact: Fact) -> _FactKeys:
+    phrases = tuple(_keyword_keys(fact, fact.keywords))
+    return _FactKeys(
+        phrases=phrases,
+        topic=frozenset(k for keys in phrases for k in keys) | _content_keys(tokens(fact.value)),
+        dislike=_dislike_keys(fact) if fact.kind == "dislike" else None,
+        specific=fact_specific_keys(fact),
+    )
+
+
 def _dislike_keys(fact: Fact) -> tuple[frozenset[str], tuple[frozenset[str], ...]]:
     """The one-word specific keyword keys, and the key sets of multi-word ones."""
     phrases = _keyword_keys(fact, specific_keywords(fact))
     return frozenset(k[0] for k in phrases if len(k) == 1), tuple(frozenset(k) for k in phrases if len(k) > 1)
 
 
+@lru_cache(maxsize=16384)
 def fact_specific_keys(fact: Fact) -> frozenset[str]:
     """The word keys that name ``fact``'s value rather than its category.
 
@@ -325,23 +345,20 @@ def fact_specific_keys(fact: Fact) -> frozenset[str]:
 
 
 @lru_cache(maxsize=4096)
-def fact_index(profile: Profile) -> _FactIndex:
+def fact_index(profile: Profile) -> _KeywordIndex:
     """The keyword index of ``profile`` (memoised: profiles are immutable)."""
     triggers: dict[str, dict[tuple[int, frozenset[str] | None], None]] = {}
-    topic_keys = []
-    for index, fact in enumerate(profile.facts):
-        phrases = _keyword_keys(fact, fact.keywords)
-        for keys in phrases:
+    per_fact = [_fact_keys(fact) for fact in profile.facts]
+    for index, keyed in enumerate(per_fact):
+        for keys in keyed.phrases:
             needs = frozenset(keys) if len(keys) > 1 else None
             triggers.setdefault(keys[0], {})[(index, needs)] = None
-        topic_keys.append(frozenset(k for keys in phrases for k in keys) | _content_keys(tokens(fact.value)))
-    return _FactIndex(
+    return _KeywordIndex(
         triggers={k: tuple(v) for k, v in triggers.items()},
         trigger_keys=frozenset(triggers),
-        topic_keys=tuple(topic_keys),
-        dislike_keys={i: _dislike_keys(fact) for i, fact in enumerate(profile.facts) if fact.kind == "dislike"},
-        specific_keys=tuple(fact_specific_keys(fact) for fact in profile.facts),
-        positive=tuple(i for i, fact in enumerate(profile.facts) if fact.kind in ("like", "attribute")),
+        topic_keys=tuple(keyed.topic for keyed in per_fact),
+        dislike_keys={i: keyed.dislike for i, keyed in enumerate(per_fact) if keyed.dislike is not None},
+        specific_keys=tuple(keyed.specific for keyed in per_fact),
         position={fact.id: i for i, fact in enumerate(profile.facts)},
         style=frozenset(i for i, fact in enumerate(profile.facts) if fact.kind == "style"),
     )
@@ -352,7 +369,7 @@ _STYLE_QUESTION_KEYS = frozenset(stem(w) for w in _STYLE_QUESTION_WORDS)
 _GENERIC_QUESTION_KEYS = frozenset(stem(w) for w in _GENERIC_QUESTION_WORDS)
 
 
-def _hits(index: _FactIndex, content: frozenset[str]) -> set[int]:
+def _hits(index: _KeywordIndex, content: frozenset[str]) -> set[int]:
     found: set[int] = set()
     for key in content & index.trigger_keys:
         for fact_index, needs in index.triggers[key]:
@@ -571,5 +588,10 @@ def named_fact_count(keys: frozenset[str], profile: Profile) -> int:
     """
     if not keys:
         return 0
-    index = fact_index(profile)
-    return sum(1 for i in index.positive if not index.specific_keys[i].isdisjoint(keys))
+    return sum(not specific.isdisjoint(keys) for specific in _positive_keys(profile))
+
+
+@lru_cache(maxsize=4096)
+def _positive_keys(profile: Profile) -> tuple[frozenset[str], ...]:
+    """``fact_specific_keys`` of each like and attribute of ``profile``."""
+    return tuple(fact_specific_keys(fact) for fact in profile.facts if fact.kind in ("like", "attribute"))

@@ -46,7 +46,7 @@ def is_hollow(word: str) -> bool:
 NEGATORS = _word_set("not no never nor neither isn't doesn't don't didn't aren't wasn't won't can't cannot")
 """Plain negation words."""
 
-HEDGE_WORDS = _word_set("maybe perhaps possibly probably might may unsure neutral indifferent ambivalent")
+HEDGE_WORDS = _word_set("maybe perhaps possibly probably might unsure neutral indifferent ambivalent")
 """Words that turn a statement about the user into a guess or a non-commitment."""
 
 _AMBIVALENT = re.compile(

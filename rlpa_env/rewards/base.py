@@ -9,6 +9,7 @@ scored turn that the env's ``info``, the episode records and the metrics all rea
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, Protocol, runtime_checkable
@@ -105,7 +106,20 @@ class JudgeContext:
 
     def contents(self, role: str) -> tuple[str, ...]:
         """The texts of the transcript's messages by ``role`` (``"user"`` or ``"assistant"``), oldest first."""
+        if role == "user":
+            return self._user_messages
+        return self._agent_messages if role == "assistant" else self._by_role(role)
+
+    def _by_role(self, role: str) -> tuple[str, ...]:
         return tuple(message["content"] for message in self.messages if message["role"] == role)
+
+    @functools.cached_property
+    def _user_messages(self) -> tuple[str, ...]:
+        return self._by_role("user")
+
+    @functools.cached_property
+    def _agent_messages(self) -> tuple[str, ...]:
+        return self._by_role("assistant")
 
     def signals(self, reply: str) -> ReplySignals:
         """``analyze_reply`` of ``reply`` in this context (known facts: the revealed ones), via ``analyses``.
@@ -114,7 +128,7 @@ class JudgeContext:
         ``recalled_fact_ids``.
         """
         return self.analyses.analyze(
-            reply, self.profile, self.contents("user"), self.revealed_fact_ids, self.contents("assistant")
+            reply, self.profile, self._user_messages, self.revealed_fact_ids, self._agent_messages
         )
 
     def recalled_fact_ids(self, reply: str) -> tuple[str, ...]:

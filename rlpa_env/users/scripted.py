@@ -33,6 +33,10 @@ judge uses) and follows these rules:
    complaint turns in a row, the user says its complaint, leaves (``done=True``) and reveals only a
    newly voiced dislike.
 
+In the preference-shift scenario the env ends the user's message of the shift turn with one of
+``templates.SHIFT_ANNOUNCEMENTS`` ("I've gone off jazz lately. I'm into soul music these days."),
+which discloses the new like.
+
 Bookkeeping lives in ``state.memory`` (plain lists, dicts and ints): ``complaints`` (reaction ->
 count), ``bad_streak``, ``asked_fact_ids`` and ``deflected_fact_ids``. All choices of phrasing use
 ``state.rng``, so a seed fixes the transcript.
