@@ -443,21 +443,28 @@ class SB3Agent:
     """Plays a trained SB3 policy as an ordinary ``Agent``: public transcript -> features -> move -> text.
 
     Works with any SB3 / sb3-contrib algorithm trained on ``RLPA-Discrete-v0`` (``Discrete`` or
-    ``MultiDiscrete`` moves); recurrent policies carry their hidden state across turns. Actions are
-    deterministic (the policy's mode), so an evaluation is reproducible.
+    ``MultiDiscrete`` moves); recurrent policies carry their hidden state across turns. With
+    ``deterministic=True`` each move is the policy's mode; with ``False`` it is sampled from the
+    policy's action distribution with the agent's own generator (seeded by ``reset(seed)``), so an
+    evaluation stays reproducible. Sampling needs a policy with ``get_distribution`` and no recurrent
+    state (PPO, A2C); other policies always act deterministically.
     """
 
-    def __init__(self, model: Any, writer: TurnWriter | None = None, name: str = "sb3") -> None:
+    def __init__(
+        self, model: Any, writer: TurnWriter | None = None, name: str = "sb3", deterministic: bool = True
+    ) -> None:
         self.model = model
         self.writer: TurnWriter = writer or HeuristicTurnWriter()
         self.features = PublicDialogueFeatures()
         self.name = name
+        self.samples = not deterministic and _samples_without_state(model)
         self.reset()
 
     def reset(self, seed: int | None = None) -> None:
-        """Forget the user and the recurrent state; seed the writer."""
+        """Forget the user and the recurrent state; seed the writer and the move sampler."""
         self.writer.reset(seed)
         self.features.reset()
+        self._rng = np.random.default_rng(seed)
         self._state: Any = None
         self._episode_start = np.ones((1,), dtype=bool)
 
@@ -468,11 +475,29 @@ class SB3Agent:
             raise KeyError("SB3Agent reads the public transcript from info['messages'], which is missing")
         self.writer.observe(observation)
         features = self.features.update(messages)
-        action, self._state = self.model.predict(
-            features, state=self._state, episode_start=self._episode_start, deterministic=True
-        )
+        if self.samples:
+            action: Any = [self._rng.choice(len(p), p=p) for p in _move_probabilities(self.model, features)]
+        else:
+            action, self._state = self.model.predict(
+                features, state=self._state, episode_start=self._episode_start, deterministic=True
+            )
         self._episode_start = np.zeros((1,), dtype=bool)
         return self.writer.write(move_from_action(action))
+
+
+def _samples_without_state(model: Any) -> bool:
+    return callable(getattr(model.policy, "get_distribution", None)) and not hasattr(model.policy, "lstm_actor")
+
+
+def _move_probabilities(model: Any, features: np.ndarray) -> list[np.ndarray]:
+    """The policy's probabilities for each action component (one for ``Discrete``, three for ``MultiDiscrete``)."""
+    import torch
+
+    observation, _ = model.policy.obs_to_tensor(features)
+    with torch.no_grad():
+        distribution = model.policy.get_distribution(observation).distribution
+    parts = distribution if isinstance(distribution, list) else [distribution]
+    return [part.probs[0].double().numpy() / float(part.probs[0].double().sum()) for part in parts]
 
 
 class RandomMoveAgent:
@@ -504,15 +529,18 @@ _ALGORITHMS: dict[str, tuple[str, str]] = {
 _META_FILE = "rlpa_algorithm.json"
 
 
-def save_model(model: Any, path: str | Path) -> Path:
-    """``model.save(path)`` plus a small note naming the algorithm, so ``load_agent`` needs only the path."""
+def save_model(model: Any, path: str | Path, deterministic: bool = True) -> Path:
+    """``model.save(path)`` plus a note naming the algorithm and how to act, so ``load_agent`` needs only the path.
+
+    ``deterministic=False`` makes ``load_agent`` sample moves (seeded) rather than take the policy's mode.
+    """
     name = type(model).__name__
     if name not in _ALGORITHMS:
         raise ValueError(f"unsupported algorithm {name}; expected one of {sorted(_ALGORITHMS)}")
     path = Path(path).with_suffix(".zip")
     model.save(path)
     with zipfile.ZipFile(path, "a") as archive:
-        archive.writestr(_META_FILE, json.dumps({"algorithm": name}))
+        archive.writestr(_META_FILE, json.dumps({"algorithm": name, "deterministic": deterministic}))
     return path
 
 
@@ -525,11 +553,13 @@ def load_agent(path: str) -> SB3Agent:
         raise FileNotFoundError(f"no SB3 model at {path!r}; train one with examples/train_sb3_ppo.py")
     try:
         with zipfile.ZipFile(model_path) as archive:
-            algorithm = json.load(io.BytesIO(archive.read(_META_FILE)))["algorithm"]
+            note = json.load(io.BytesIO(archive.read(_META_FILE)))
+            algorithm = note["algorithm"]
     except (KeyError, zipfile.BadZipFile) as error:
         raise ValueError(
             f"{path!r} is not a model saved by agents.sb3.save_model (no {_META_FILE} inside: {error})"
         ) from None
     module_name, class_name = _ALGORITHMS[algorithm]
     algorithm_class = getattr(importlib.import_module(module_name), class_name)
-    return SB3Agent(algorithm_class.load(model_path, device="cpu"), name=f"sb3-{algorithm.lower()}:{model_path.stem}")
+    model = algorithm_class.load(model_path, device="cpu")
+    return SB3Agent(model, name=f"sb3-{algorithm.lower()}:{model_path.stem}", deterministic=note.get("deterministic", True))

@@ -5,7 +5,8 @@
 
 Trains on the train split with ``SubprocVecEnv`` over ``--n-envs`` processes (torch on one thread
 each), stops at ``--timesteps`` or ``--max-minutes`` of wall time, whichever comes first, and writes
-into ``--out``: ``<algo>.zip`` (the model, loadable with the ``sb3:PATH`` agent spec),
+into ``--out``: ``<algo>.zip`` (the model, loadable with the ``sb3:PATH`` agent spec; it acts by the
+policy's mode or by seeded samples, whichever scored higher on ``--baseline-episodes`` train-split episodes),
 ``<algo>_curve.json`` and ``<algo>_curve.png`` (mean return of the last 100 training episodes
 against environment steps, with the heuristic agent's and the random-move policy's mean returns
 on the train split drawn in). ``--algo`` picks PPO, A2C, DQN (stable-baselines3) or RecurrentPPO
@@ -26,7 +27,7 @@ import numpy as np
 import rlpa_env  # noqa: F401  (registers the ids)
 from agents import run_episode
 from agents.baselines import HeuristicAgent
-from agents.sb3 import RandomMoveAgent, save_model
+from agents.sb3 import RandomMoveAgent, SB3Agent, save_model
 
 ALGORITHMS: dict[str, tuple[str, str, str, str, dict[str, Any]]] = {
     # name: (module, class, policy, action format, hyperparameters). Factored (MultiDiscrete) moves
@@ -36,7 +37,15 @@ ALGORITHMS: dict[str, tuple[str, str, str, str, dict[str, Any]]] = {
         "PPO",
         "MlpPolicy",
         "multidiscrete",
-        {"n_steps": 1024, "batch_size": 256, "n_epochs": 10, "learning_rate": 5e-4, "ent_coef": 0.01, "gamma": 0.99},
+        {
+            "n_steps": 512,
+            "batch_size": 128,
+            "n_epochs": 10,
+            "learning_rate": 5e-4,
+            "ent_coef": 0.003,
+            "gamma": 0.99,
+            "policy_kwargs": {"net_arch": [128, 128]},
+        },
     ),
     "a2c": (
         "stable_baselines3",
@@ -146,7 +155,12 @@ def main() -> None:
     env.close()
 
     args.out.mkdir(parents=True, exist_ok=True)
-    model_path = save_model(model, args.out / f"{args.algo}.zip")
+    modes = {
+        "mode": baseline_return(SB3Agent(model, deterministic=True), args.baseline_episodes),
+        "sampled": baseline_return(SB3Agent(model, deterministic=False), args.baseline_episodes),
+    }
+    deterministic = modes["mode"] >= modes["sampled"]  # chosen on train-split seeds, never on the test split
+    model_path = save_model(model, args.out / f"{args.algo}.zip", deterministic=deterministic)
     lines = {
         "heuristic agent": baseline_return(HeuristicAgent(), args.baseline_episodes),
         "random moves": baseline_return(RandomMoveAgent(), args.baseline_episodes),
@@ -160,6 +174,8 @@ def main() -> None:
         "steps_per_second": round(model.num_timesteps / train_seconds, 1),
         "action_format": action_format,
         "hyperparameters": hyperparameters,
+        "policy_return_on_train_split": modes,
+        "acts": "mode" if deterministic else "sampled",
         "baselines_on_train_split": lines,
         "curve": callback.curve,
     }
@@ -168,7 +184,8 @@ def main() -> None:
     plot_curve(callback.curve, lines, title, args.out / f"{args.algo}_curve.png")
     final = callback.curve[-1][1] if callback.curve else float("nan")
     print(f"{class_name}: {model.num_timesteps:,} steps in {train_seconds:.0f} s; final training return {final:.2f}")
-    print(", ".join(f"{name} {value:.2f}" for name, value in lines.items()) + " (train split)")
+    print(", ".join(f"{name} {value:.2f}" for name, value in {**lines, **modes}.items()) + " (train split)")
+    print(f"the saved policy acts by its {'mode' if deterministic else 'seeded samples'}")
     print(f"model: {model_path}; evaluate with: rlpa-env evaluate --agent sb3:{model_path} --episodes 200 --seed 0")
 
 

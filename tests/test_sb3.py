@@ -232,3 +232,16 @@ def test_bad_sb3_specs_say_what_is_wrong(tmp_path: Path) -> None:
         resolve_agent(f"sb3:{not_ours}")
     with pytest.raises(FileNotFoundError):
         load_agent(str(tmp_path / "missing.zip"))
+
+
+def test_a_sampling_sb3_agent_is_reproducible_per_seed(tmp_path: Path) -> None:
+    from rlpa_env.eval.evaluate import evaluate
+
+    path = save_model(_tiny_ppo(seed=0), tmp_path / "ppo", deterministic=False)
+    agent = load_agent(str(path))
+    assert agent.samples
+    first = evaluate(agent, "RLPA-Test-v0", episodes=3, seed=0, progress=False)
+    second = evaluate(load_agent(str(path)), "RLPA-Test-v0", episodes=3, seed=0, progress=False)
+    assert [e.messages for e in first.episodes] == [e.messages for e in second.episodes]
+    moves = {turn.action for episode in first.episodes for turn in episode.turns}
+    assert len(moves) > 10  # samples, not one move over and over
