@@ -321,7 +321,14 @@ class PublicDialogueFeatures:
         if negative:
             self._topics[sorted({*self._pending, *mentioned}), 2] = 1.0
         self._pending = []
-        self._vector[6:12] = (min(1.0, len(new_traits) / 3), negative, deflection, filler, "?" in text, min(1.0, word_count / 30))
+        self._vector[6:12] = (
+            min(1.0, len(new_traits) / 3),
+            negative,
+            deflection,
+            filler,
+            "?" in text,
+            min(1.0, word_count / 30),
+        )
 
 
 @lru_cache(maxsize=4096)
@@ -329,7 +336,13 @@ def _user_message(text: str) -> tuple[tuple[str, ...], tuple[int, ...], bool, bo
     """A user message's statements, the ``MOVE_TOPICS`` it names, negative tone, deflection, distinct words."""
     words = set(tokens(text))
     mentioned = tuple(i for i, topic in enumerate(MOVE_TOPICS) if words.intersection(topic.words))
-    return tuple(extract_traits(text)), mentioned, polarity(text) < 0, _DEFLECTION.search(text.lower()) is not None, len(words)
+    return (
+        tuple(extract_traits(text)),
+        mentioned,
+        polarity(text) < 0,
+        _DEFLECTION.search(text.lower()) is not None,
+        len(words),
+    )
 
 
 _SENTENCE_END = re.compile(r"[.!?\n]")
@@ -361,7 +374,9 @@ class DialogueMoveActions(gym.Wrapper):
     a generator seeded by the last explicit seed, so a seeded run is reproducible end to end.
     """
 
-    def __init__(self, env: gym.Env, writer: TurnWriter | None = None, action_format: ActionFormat = "discrete") -> None:
+    def __init__(
+        self, env: gym.Env, writer: TurnWriter | None = None, action_format: ActionFormat = "discrete"
+    ) -> None:
         super().__init__(env)
         if action_format not in ("discrete", "multidiscrete"):
             raise ValueError(f"action_format must be 'discrete' or 'multidiscrete', got {action_format!r}")
@@ -467,9 +482,10 @@ class SB3Agent:
         self._rng = np.random.default_rng(seed)
         self._state: Any = None
         self._episode_start = np.ones((1,), dtype=bool)
+        self.last_move: Move | None = None
 
     def act(self, observation: str, info: Mapping[str, Any]) -> str:
-        """Features of ``info["messages"]`` -> the policy's move -> the writer's turn."""
+        """Features of ``info["messages"]`` -> the policy's move (kept as ``last_move``) -> the writer's turn."""
         messages = info.get("messages")
         if messages is None:
             raise KeyError("SB3Agent reads the public transcript from info['messages'], which is missing")
@@ -482,7 +498,8 @@ class SB3Agent:
                 features, state=self._state, episode_start=self._episode_start, deterministic=True
             )
         self._episode_start = np.zeros((1,), dtype=bool)
-        return self.writer.write(move_from_action(action))
+        self.last_move = move_from_action(action)
+        return self.writer.write(self.last_move)
 
 
 def _samples_without_state(model: Any) -> bool:
@@ -562,4 +579,6 @@ def load_agent(path: str) -> SB3Agent:
     module_name, class_name = _ALGORITHMS[algorithm]
     algorithm_class = getattr(importlib.import_module(module_name), class_name)
     model = algorithm_class.load(model_path, device="cpu")
-    return SB3Agent(model, name=f"sb3-{algorithm.lower()}:{model_path.stem}", deterministic=note.get("deterministic", True))
+    return SB3Agent(
+        model, name=f"sb3-{algorithm.lower()}:{model_path.stem}", deterministic=note.get("deterministic", True)
+    )

@@ -93,7 +93,9 @@ def main() -> None:
     wrapper_share = 1 - wrapped_rate / text_rate
     print(f"RLPA-Discrete-v0, random moves : {wrapped_rate:10,.0f} steps/s  (target >= 3,000)")
     print(f"RLPA-v0 replaying those turns  : {text_rate:10,.0f} steps/s  (wrapper is {wrapper_share:.0%} of a step)")
-    print(f"SB3 PPO training, 1 env        : {ppo_rate:10,.0f} steps/s  ({wrapped_rate / ppo_rate:.1f}x slower than env)")
+    print(
+        f"SB3 PPO training, 1 env        : {ppo_rate:10,.0f} steps/s  ({wrapped_rate / ppo_rate:.1f}x slower than env)"
+    )
 
 
 if __name__ == "__main__":

@@ -46,7 +46,7 @@ def _play(env: gym.Env, seed: int, actions: list[int]) -> list[tuple[np.ndarray,
     return steps
 
 
-def _tiny_ppo(seed: int):  # noqa: ANN202  (an SB3 PPO)
+def _tiny_ppo(seed: int):
     import torch
     from stable_baselines3 import PPO
     from stable_baselines3.common.env_util import make_vec_env
@@ -166,7 +166,7 @@ def test_wrapper_exposes_no_hidden_profile_fact_in_features_or_info() -> None:
             for fact in hidden:
                 assert fact.id.lower() not in text and fact.text.lower() not in text, (seed, fact.id)
             assert observation.shape == (FEATURE_SIZE,) and observation.dtype == np.float32
-            assert 0.0 <= observation.min() and observation.max() <= 1.0
+            assert observation.min() >= 0.0 and observation.max() <= 1.0
 
 
 def test_wrapped_env_pickles_mid_episode_and_continues_identically() -> None:
@@ -228,7 +228,7 @@ def test_bad_sb3_specs_say_what_is_wrong(tmp_path: Path) -> None:
         resolve_agent(f"sb3:{tmp_path / 'missing.zip'}")
     not_ours = tmp_path / "plain.zip"
     not_ours.write_bytes(b"not a zip")
-    with pytest.raises(AgentSpecError, match="not a model saved by agents.sb3.save_model"):
+    with pytest.raises(AgentSpecError, match=r"not a model saved by agents\.sb3\.save_model"):
         resolve_agent(f"sb3:{not_ours}")
     with pytest.raises(FileNotFoundError):
         load_agent(str(tmp_path / "missing.zip"))
