@@ -37,7 +37,7 @@ def smollm2_transformers():
     return TransformersBackend()
 
 
-@pytest.mark.timeout(300)
+@pytest.mark.timeout(600)
 def test_embedded_model_via_transformers_answers_with_text(smollm2_transformers) -> None:
     text = smollm2_transformers.complete(QUESTION, max_tokens=32)
     assert smollm2_transformers.model_name == EMBEDDED_MODEL_NAME
@@ -46,14 +46,14 @@ def test_embedded_model_via_transformers_answers_with_text(smollm2_transformers)
     assert "I just adopted a puppy" not in text
 
 
-@pytest.mark.timeout(300)
+@pytest.mark.timeout(600)
 def test_embedded_model_batched_greedy_matches_sequential(smollm2_transformers) -> None:
     batched = smollm2_transformers.complete_batch([QUESTION, OTHER_QUESTION], max_tokens=16)
     sequential = [smollm2_transformers.complete(m, max_tokens=16) for m in (QUESTION, OTHER_QUESTION)]
     assert batched == sequential
 
 
-@pytest.mark.timeout(300)
+@pytest.mark.timeout(600)
 def test_embedded_model_logprobs_are_valid_log_probabilities(smollm2_transformers) -> None:
     (generation,) = smollm2_transformers.generate_with_logprobs([QUESTION], max_tokens=12, temperature=0.8, seed=5)
     assert 0 < len(generation.completion_ids) <= 12
@@ -71,16 +71,16 @@ def _llama_cpp_answers(question: list[dict[str, str]]) -> tuple[str, str, str, s
 
 
 @needs_llama_cpp
-@pytest.mark.timeout(300)
+@pytest.mark.timeout(600)
 def test_embedded_model_via_llama_cpp_answers_with_text_and_seeds_reproducibly() -> None:
-    greedy, first, again, other = run_isolated(_llama_cpp_answers, QUESTION, timeout_s=280)
+    greedy, first, again, other = run_isolated(_llama_cpp_answers, QUESTION, timeout_s=560)
     assert len(greedy.split()) >= 3
     assert first == again
     assert first != other
 
 
 @needs_llama_cpp
-@pytest.mark.timeout(300)
+@pytest.mark.timeout(600)
 def test_openai_backend_completes_against_a_real_llama_cpp_server(llama_server: str) -> None:
     from rlpa_env.backends.openai_backend import OpenAICompatibleBackend
 
