@@ -26,7 +26,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from agents.base import Episode
+from rlpa_env.episode import Episode
 from rlpa_env.eval.metrics import Metrics
 
 REPORT_FILE = "report.json"
