@@ -76,22 +76,13 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
     evaluate_parser.add_argument(
         "--turn-timeout", type=float, default=None, help="seconds the agent may take per turn (default: no limit)"
     )
-    evaluate_parser.add_argument(
-        "--env-kwarg",
-        type=parse_env_kwarg,
-        action="append",
-        default=[],
-        metavar="KEY=VALUE",
-        help="extra gymnasium.make keyword argument, VALUE parsed as JSON when possible (repeatable)",
-    )
-    evaluate_parser.add_argument(
-        "--agent-kwarg",
-        type=parse_env_kwarg,
-        action="append",
-        default=[],
-        metavar="KEY=VALUE",
-        help="keyword argument for a registered agent, e.g. base_url=... model=... for openai (repeatable)",
-    )
+    for flag, help_text in (
+        ("--env-kwarg", "extra gymnasium.make keyword argument, VALUE parsed as JSON when possible (repeatable)"),
+        ("--agent-kwarg", "keyword argument for a registered agent, e.g. base_url=... model=... (repeatable)"),
+    ):
+        evaluate_parser.add_argument(
+            flag, type=parse_env_kwarg, action="append", default=[], metavar="KEY=VALUE", help=help_text
+        )
     evaluate_parser.add_argument(
         "--backend",
         "--backend-url",

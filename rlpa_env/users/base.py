@@ -15,6 +15,7 @@ from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
+from rlpa_env.parsing import last_user_message
 from rlpa_env.profiles.types import Profile
 
 Reaction = str
@@ -60,10 +61,7 @@ class DialogueState:
     @property
     def last_user_message(self) -> str:
         """The latest user message, or ``""`` before the opening."""
-        for message in reversed(self.messages):
-            if message["role"] == "user":
-                return message["content"]
-        return ""
+        return last_user_message(self.messages)
 
 
 @runtime_checkable
