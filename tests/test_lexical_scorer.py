@@ -11,7 +11,7 @@ import pytest
 from factories import make_fact
 
 from rlpa_env.profiles.types import Fact
-from rlpa_env.rewards import PROFILE_SCORERS, RESPONSE_JUDGES, ProfileScorer
+from rlpa_env.rewards import PROFILE_SCORERS, RESPONSE_JUDGES
 from rlpa_env.rewards.lexical import LexicalProfileScorer
 
 NURSE = make_fact(
@@ -337,10 +337,6 @@ def test_bad_inputs_raise_clear_errors(scorer: LexicalProfileScorer) -> None:
         scorer.score("loves jazz", PROFILE)
     with pytest.raises(ValueError, match="threshold"):
         LexicalProfileScorer(threshold=0.0)
-
-
-def test_scorer_satisfies_the_protocol(scorer: LexicalProfileScorer) -> None:
-    assert isinstance(scorer, ProfileScorer)
 
 
 def test_registries_name_every_implementation() -> None:
