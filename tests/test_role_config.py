@@ -6,6 +6,7 @@ and which records the seed of every call.
 
 from __future__ import annotations
 
+import importlib
 import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -218,3 +219,26 @@ def test_an_inference_that_states_nothing_is_judged_like_an_empty_one_instead_of
     assert set(empty) == set(CRITERIA)
     assert _judged_against(("likes:",)) == empty
     assert _judged_against(("Interests:", "   ")) == empty
+
+
+def test_cli_backend_option_hands_the_env_the_setting_in_words(monkeypatch: pytest.MonkeyPatch) -> None:
+    from gymnasium.error import Error as GymError
+
+    from rlpa_env.cli import main as cli_main
+
+    evaluate_module = importlib.import_module("rlpa_env.eval.evaluate")
+
+    seen: dict[str, object] = {}
+
+    def fake_evaluate(agent: str, **kwargs: object) -> None:
+        seen.update(kwargs)
+        raise GymError("stop here")
+
+    monkeypatch.setattr(evaluate_module, "evaluate", fake_evaluate)
+    argv = ["evaluate", "--backend", "http://127.0.0.1:9/v1", "--backend-model", "m", "--backend-cache", "c.sqlite"]
+    assert cli_main([*argv, "--no-progress"]) == 2
+    assert {key: seen[key] for key in ("user", "profile_scorer", "response_judge")} == dict.fromkeys(
+        ("user", "profile_scorer", "response_judge"), "llm"
+    )
+    assert seen["backend"] == "http://127.0.0.1:9/v1"
+    assert seen["backend_kwargs"] == {"model": "m", "cache_path": "c.sqlite"}

@@ -159,11 +159,12 @@ def run_evaluate(args: argparse.Namespace) -> int:
     if args.backend is not None:
         from rlpa_env.backends.config import llm_env_kwargs, resolve_backend
 
-        try:
-            backend = resolve_backend(args.backend, model=args.backend_model, cache_path=args.backend_cache)
+        try:  # checked here so a bad setting is a one-line error; the env builds its own from the same words
+            resolve_backend(args.backend, model=args.backend_model)
         except ValueError as error:
             return _error(str(error))
-        env_kwargs.update(llm_env_kwargs(backend))
+        # The setting stays words (not a built backend), so report.json records it reproducibly.
+        env_kwargs.update(llm_env_kwargs(args.backend, args.backend_model, cache_path=args.backend_cache))
     elif args.backend_model or args.backend_cache:
         return _error("--backend-model and --backend-cache need --backend")
     try:
