@@ -242,3 +242,17 @@ def test_cli_backend_option_hands_the_env_the_setting_in_words(monkeypatch: pyte
     )
     assert seen["backend"] == "http://127.0.0.1:9/v1"
     assert seen["backend_kwargs"] == {"model": "m", "cache_path": "c.sqlite"}
+
+
+def test_an_unseeded_reset_takes_its_episode_seed_from_the_generator_history() -> None:
+    def seeds_of_two_episodes() -> list[int | None]:
+        model = ScriptedModel()
+        env = gym.make("RLPA-v0", profile_scorer="llm", profile_scorer_kwargs={"backend": model}, max_turns=1)
+        agent = SameTurnAgent()
+        run_episode(env, agent, seed=5)
+        run_episode(env, agent, seed=None)
+        return model.seeds["profile"]
+
+    first = seeds_of_two_episodes()
+    assert first[0] == turn_seed(5, 0) and first[1] != first[0]
+    assert seeds_of_two_episodes() == first
