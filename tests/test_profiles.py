@@ -28,6 +28,7 @@ from rlpa_env.profiles import (
     load_aloe_profiles,
     load_jsonl,
     profile_from_text,
+    regenerate,
     save_jsonl,
     split_overlap_report,
 )
@@ -248,12 +249,18 @@ def test_bank_rejects_a_profile_id_used_twice(small_bank: ProfileBank) -> None:
         ProfileBank([profile], [profile])
 
 
+def test_generator_main_is_a_deprecated_alias_of_regenerate_main() -> None:
+    with pytest.warns(DeprecationWarning, match="rlpa_env.profiles.regenerate"):
+        moved = generator_module.main
+    assert moved is regenerate.main
+
+
 def test_default_bank_is_loaded_once_per_process() -> None:
     assert ProfileBank.default() is ProfileBank.default()
 
 
 def test_shipped_files_equal_a_fresh_generation(tmp_path: Path) -> None:
-    generator_module.main(["--out", str(tmp_path)])
+    regenerate.main(["--out", str(tmp_path)])
     for name in ("train", "test"):
         assert (tmp_path / f"{name}.jsonl.gz").read_bytes() == (SHIPPED / f"{name}.jsonl.gz").read_bytes()
     fresh = ProfileBank.load(tmp_path)

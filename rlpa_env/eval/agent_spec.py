@@ -2,7 +2,7 @@
 
 Specs:
 
-- a registered name from ``agents.AGENTS`` (``"heuristic"``, ``"random"``, ``"oracle"``, ...);
+- a registered name from ``rlpa_env.episode.AGENTS`` (``"heuristic"``, ``"random"``, ``"oracle"``, ...);
 - ``"module:attr"`` or ``"path/to/file.py:attr"`` where ``attr`` (dots allowed) is
   - a class with an ``act`` method: instantiated with no arguments;
   - an object with an ``act`` method: used as is (wrapped with a no-op ``reset`` if it has none);
@@ -27,7 +27,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from agents.base import Agent
+from rlpa_env.episode import AGENTS, Agent
 
 MAX_ACTION_CHARS = 100_000
 """An action this long is treated as an agent failure rather than sent to the env."""
@@ -112,8 +112,6 @@ def resolve_agent(spec: str, **kwargs: Any) -> Agent:
     if not isinstance(spec, str) or not spec.strip():
         raise AgentSpecError(f"an agent spec must be a non-empty string, got {spec!r}")
     if ":" not in spec:
-        from agents import AGENTS  # imported late: the agents package pulls in the baseline policies
-
         if spec not in AGENTS.names():
             raise AgentSpecError(f"unknown agent {spec!r}; use one of {', '.join(AGENTS.names())} or 'module:attr'")
         try:

@@ -2,7 +2,7 @@
 
 Importing this package generates and loads nothing. The record types come from ``types`` directly;
 every other export is imported from its submodule on first access, which keeps ``import rlpa_env``
-cheap and lets ``python -m rlpa_env.profiles.generator`` run without the package having imported
+cheap and lets ``python -m rlpa_env.profiles.regenerate`` run without the package having imported
 that module first.
 """
 
