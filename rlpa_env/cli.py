@@ -5,6 +5,7 @@
   embedded SmolLM2 model are installed, also one short episode played by ``TransformersAgent``.
 - ``rlpa-env envs``: list the registered environment ids and their keyword arguments.
 - ``rlpa-env evaluate | leaderboard | show``: the evaluation harness (see ``rlpa_env.eval.commands``).
+- ``rlpa-env import-personas``: persona paragraphs -> profile JSONL (see ``rlpa_env.profiles.import_command``).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import gymnasium as gym
 
 import rlpa_env
 from rlpa_env.eval.commands import add_commands
+from rlpa_env.profiles.import_command import add_import_command
 
 DEMO_AGENTS = ("random", "heuristic", "oracle")
 
@@ -87,6 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     envs = subparsers.add_parser("envs", help="list the registered environment ids")
     envs.set_defaults(func=run_envs)
     add_commands(subparsers)
+    add_import_command(subparsers)
     return parser
 
 

@@ -11,7 +11,7 @@ time" from "In her spare time she ..."). The rules, in the order they apply to e
 2. **Subject.** A lead-in phrase before the subject ("In her spare time, she") is cut off and kept
    as context; then the subject goes: she/he/they/the user/a name followed by a verb ("Maya is"),
    "I" (the verb is put in the third person) or a possessive ("Her favourite food is sushi" keeps
-   "favourite food is sushi"). A line without a subject that does not start with a verb ("Vegetarian",
+   "favourite food is sushi" as one clause, marked ``possessive``). A line without a subject that does not start with a verb ("Vegetarian",
    "A night owl") gets "is" in front.
 3. **Age.** "is a 41-year-old nurse" gives "is 41 years old" and "is a nurse"; "is 34 and ..." and
    "in her late sixties" become age clauses of their own.
@@ -134,6 +134,7 @@ _NO_SPLIT_PHRASES = (
     "law and order",
     "trial and error",
 )
+_POSSESSIVE_MARK = "\u2060my\u2060 "  # marks a predicate whose subject was "her"/"his"/"my"; see ``atomic_clauses``
 _GLUE = "\u2060and\u2060"  # an "and" that never splits; put back by ``_unglue``
 _NAMED_PAIR = re.compile(r"\b((?:named|called) [A-Z][\w'-]*) and ([A-Z])")
 _PROPER_TRIPLE = re.compile(r"\b([A-Z][\w'-]*) and ([A-Z][\w'-]* [A-Z])")
@@ -180,11 +181,16 @@ _INNER_SUBJECT = re.compile(r"\b(she|he|they)\s+(\w+(?:'\w+)?)\b", re.IGNORECASE
 
 @dataclass(frozen=True)
 class Clause:
-    """One atomic trait: ``text`` in the third person without a subject, and its sentence's lead-in words."""
+    """One atomic trait: ``text`` in the third person without a subject, and its sentence's lead-in words.
+
+    ``possessive`` is true when the subject was a possessive ("Her favourite food is sushi" gives
+    ``text`` "favourite food is sushi"), so the user says "My favourite food is sushi."
+    """
 
     text: str
     context: str = ""
     sentence: str = ""
+    possessive: bool = False
 
 
 def sentences(text: str) -> list[str]:
@@ -256,7 +262,7 @@ def _strip_subject(sentence: str) -> tuple[str, str]:
                 rest[verb_at] = third_person_singular(rest[verb_at])
             return " ".join(rest), lead
     if first in _POSSESSIVES:
-        return " ".join(words[1:]), lead
+        return _POSSESSIVE_MARK + " ".join(words[1:]), lead
     if len(words) > 1 and words[0][:1].isupper() and looks_like_verb(words[1]):
         return " ".join(words[1:]), lead  # a name: "Maya is a nurse"
     if len(words) > 2 and words[0][:1].isupper() and words[1][:1].isupper() and looks_like_verb(words[2]):
@@ -403,6 +409,9 @@ def atomic_clauses(text: str) -> list[Clause]:
     clauses = []
     for sentence in sentences(text):
         predicate, lead = _strip_subject(sentence)
+        if predicate.startswith(_POSSESSIVE_MARK):
+            clauses.append(Clause(predicate.removeprefix(_POSSESSIVE_MARK), lead, sentence, possessive=True))
+            continue
         for part in split_predicate(predicate):
             clauses.append(Clause(text=part, context=lead, sentence=sentence))
     return clauses
@@ -441,9 +450,15 @@ def _inner_subjects(text: str) -> str:
 
 
 @lru_cache(maxsize=8192)
-def first_person(text: str) -> str:
-    """The clause ``text`` said by the user, as one sentence ending in a full stop."""
+def first_person(text: str, possessive: bool = False) -> str:
+    """The clause ``text`` said by the user, as one sentence ending in a full stop.
+
+    ``possessive``: the clause lost a possessive subject ("favourite food is sushi" -> "My favourite
+    food is sushi.").
+    """
     words = text.split()
+    if possessive:
+        return _inner_subjects(" ".join(["My", *_swap_pronouns(words)])).rstrip(" ,") + "."
     verb_at = _leading_adverbs(words)
     verb = words[verb_at] if verb_at < len(words) else ""
     rest = _swap_pronouns(words[verb_at + 1 :])

@@ -105,10 +105,10 @@ _FINDS_TAIL = re.compile(
 _ATTRIBUTE_LEAD = re.compile(
     r"^(?:(?:\w+ly|now|still|also|often) )*(?:is (?:an? |the )?|has (?:been )?(?:an? |the )?|works (?:as|at|for|in) "
     r"(?:an? |the )?|lives (?:in|on|near|outside|at|by|with) (?:an? |the )?|grew up in |moved (?:to|from) "
-    r"|is from |comes from |speaks |belongs to (?:an? |the )?|listens to (?:the )?|goes to (?:the )?"
-    r"|(?:[a-z]+s) (?:an? |the )?)",
+    r"|is from |comes from |speaks |belongs to (?:an? |the )?|listens to (?:the )?|goes to (?:the )?)",
     re.IGNORECASE,
 )
+_FAVOURITE = re.compile(r"^favou?rite [\w' -]+? (?:is|are) ", re.IGNORECASE)
 _DETERMINERS = re.compile(r"^(?:the|a|an|her|his|their|my|some|any)\s+", re.IGNORECASE)
 _TRAILING = re.compile(r"\s+(?:ever again|any more|anymore|at all)$", re.IGNORECASE)
 _NOT_KEYWORDS = frozenset(
@@ -117,7 +117,7 @@ _NOT_KEYWORDS = frozenset(
     often usually mostly rarely really also keen passionate lifelong die hard massive trying hoping wants
     talking talk conversations conversation discussing discuss hear hearing small patience ever again
     prefers avoid refuses finds dislikes hates detests loathes stand abide bear loves adores enjoys likes
-    obsessed mad fan spends goes gets takes makes uses does has been is whenever can""".split()  # noqa: SIM905
+    obsessed mad fan spends goes gets takes makes uses does has been is whenever can favourite favorite""".split()  # noqa: SIM905
 )
 _IMPLIED: dict[str, tuple[str, ...]] = {
     "collie": ("dog",),
@@ -278,6 +278,7 @@ def _value(text: str, kind: FactKind) -> str:
         value = _TALK_ABOUT.sub("", value)
         value = _FINDS_TAIL.sub("", value)
         value = re.sub(r"^(?:to )?(?:discuss|discussing|talk about|hear about)\s+", "", value, flags=re.IGNORECASE)
+        value = _FAVOURITE.sub("", value)
     else:
         value = _ATTRIBUTE_LEAD.sub("", text)
     value = _TRAILING.sub("", _DETERMINERS.sub("", value)).strip(" ,")
@@ -300,8 +301,9 @@ def _capitalised(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _utterances(text: str, kind: FactKind, value: str) -> tuple[str, ...]:
-    said = first_person(text)
+def _utterances(clause: Clause, kind: FactKind, value: str) -> tuple[str, ...]:
+    text = clause.text
+    said = first_person(text, clause.possessive)
     if kind == "like" and value != text:
         return (said, f"I'm really into {value}.")
     if kind == "dislike" and value != text:
@@ -331,7 +333,7 @@ def persona_fact(
         category=category,
         value=value,
         text=text,
-        utterances=_utterances(clause.text, kind, value),
+        utterances=_utterances(clause, kind, value),
         keywords=_keywords(clause, category, kind, classification),
         kind=kind,
         intimacy=category_intimacy(category),
