@@ -11,8 +11,8 @@ time" from "In her spare time she ..."). The rules, in the order they apply to e
 2. **Subject.** A lead-in phrase before the subject ("In her spare time, she") is cut off and kept
    as context; then the subject goes: she/he/they/the user/a name followed by a verb ("Maya is"),
    "I" (the verb is put in the third person) or a possessive ("Her favourite food is sushi" keeps
-   "favourite food is sushi" as one clause, marked ``possessive``). A line without a subject that does not start with a verb ("Vegetarian",
-   "A night owl") gets "is" in front.
+   "favourite food is sushi" as one clause, marked ``possessive``). A line without a subject that
+   does not start with a verb ("Vegetarian", "A night owl") gets "is" in front.
 3. **Age.** "is a 41-year-old nurse" gives "is 41 years old" and "is a nurse"; "is 34 and ..." and
    "in her late sixties" become age clauses of their own.
 4. **Relative and participle clauses about the subject.** After "is a <noun>", "who ..." and
@@ -161,7 +161,7 @@ _LIVES_WITH = re.compile(
 _LIST_SEPARATOR = re.compile(r",? and |, (?!especially|including|such as|mostly|particularly|like )", re.IGNORECASE)
 _APPOSITIVE = re.compile(r"^[A-Z][\w'-]*$")
 _RELATIONS = frozenset(
-    "husband wife partner boyfriend girlfriend fiance fiancé fiancee fiancée son daughter brother sister dog cat".split()  # noqa: SIM905
+    "husband wife partner boyfriend girlfriend fiance fiancé fiancee fiancée son daughter brother sister".split()  # noqa: SIM905
 )
 _PREPOSITIONS = frozenset("in of to with at on for from about by into over under near".split())  # noqa: SIM905
 _OBJECT_FOLLOWERS = frozenset(("to", "and", "with", "about", "up", "off", "out", "in", "on", "for", "a", "an", "the"))
