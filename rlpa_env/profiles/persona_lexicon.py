@@ -183,7 +183,8 @@ _CUES: Mapping[str, tuple[tuple[str, int], ...]] = MappingProxyType(
                 "pet|pets|dog|puppy|puppies|cat|cats|kitten|kittens|tabby|collie|border collie|greyhound"
                 "|labrador|spaniel|terrier|jack russell|retriever|poodle|pug|dachshund|whippet|beagle|lurcher"
                 "|maine coon|rabbit|rabbits|bunny|guinea pig|guinea pigs|hamster|parrot|budgie|tortoise|goldfish"
-                "|fish tank|horse|pony|chickens|hens|snake|lizard|gecko|ferret|husky|alsatian|sheepdog"
+                "|fish tank|horse|pony|chickens|hens|snake|lizard|gecko|ferret|husky|alsatian|sheepdog|cockatiel|hedgehog"
+                "|canary|chinchilla|gerbil|axolotl|tortoises"
             ),
             (r"(?<!hot )\bdogs\b", 2),
             _nouns("rescue|named|called", 1),
@@ -197,8 +198,10 @@ _CUES: Mapping[str, tuple[tuple[str, int], ...]] = MappingProxyType(
                 "|jigsaws|video games|arcade games|gaming|model railways|woodwork|woodworking|carving|restores"
                 "|motorbikes|beekeeper|beekeeping|honey|bees|baking|bakes|cakes|brewing|brews|kombucha|home brew"
                 "|volunteers|volunteering|lifeboat|charity|clubbing|dancing|salsa|sea swimming|wild swimming"
-                "|blankets|crafts|dahlias|vegetables|waves|lego|stamps|cosplay|magic tricks|origami|juggling"
+                "|blankets|crafts|dahlias|vegetables|waves|lego|stamps|cosplay|magic tricks|origami|juggling|skates"
+                "|skating|skateboarding|photographs"
             ),
+            (r"^(?:\w+ )?grows (?:her|his|their|my) own\b", 2),
             _nouns("keen|amateur|spare time|free time|weekends", 1),
         ),
         "music": (
@@ -224,7 +227,8 @@ _CUES: Mapping[str, tuple[tuple[str, int], ...]] = MappingProxyType(
             _nouns(
                 "gym|fitness|marathon|half marathon|5k|10k|triathlon|running|lose weight|stone|kilos|weights"
                 "|lifts weights|strength|yoga|pilates|flexible|flexibility|healthy|heart|steps|workout|workouts"
-                "|exercise|injury|physio|get fit|stay fit|in shape|powerlifting|crossfit|training for"
+                "|exercise|injury|physio|get fit|stay fit|in shape|powerlifting|crossfit|training for|kickboxing|karate"
+                "|judo|taekwondo|martial arts|spin classes|swims"
             ),
             (r"^(?:\w+ )?walks \w+ miles\b", 2),
         ),
@@ -250,18 +254,19 @@ _CUES: Mapping[str, tuple[tuple[str, int], ...]] = MappingProxyType(
             _nouns(
                 "shift|shifts|night shifts|twelve-hour|days off|nights on|remotely|remote|from home|kitchen table"
                 "|commute|commutes|office|early riser|night owl|overtime|schedule|routine|on the road|milking"
-                "|part-time|full-time|long hours|workday"
+                "|part-time|full-time|long hours|long days|workday"
             ),
             (r"^(?:\w+ly )?works (?:from|remotely|nights|shifts|weekends|late|early|part-time|full-time|long"
              r"|\d+|two|three|four|five|six|twelve)\b", 5),
-            (r"^(?:\w+ )?(?:gets up|wakes up|starts work|finishes work)\b", 4),
+            (r"^(?:\w+ )?(?:gets up|wakes up|starts work|finishes work|starts (?:at|early|late)|finishes (?:at|early"
+             r"|late)|clocks (?:on|off))\b", 4),
             (r"^(?:\w+ )?cycles to (?:work|the office|her office|his office|their office)\b", 4),
         ),
         "finances": (
             _nouns(
                 "saving|saves|save money|savings|deposit|mortgage|debt|debts|loan|loans|invest|investing"
                 "|investments|retire early|pension|budget|budgeting|money|afford|income|salary|first car"
-                "|stocks|shares|isa|bills|rent"
+                "|stocks|isa|bills|rent"
             ),
             (r"^(?:\w+ )?(?:is (?:\w+ )?saving|saves|is trying to save)\b", 3),
         ),
@@ -274,7 +279,8 @@ _CUES: Mapping[str, tuple[tuple[str, int], ...]] = MappingProxyType(
         "travel": (
             _nouns(
                 "travel|travels|travelling|traveling|trip|trips|holiday|holidays|vacation|abroad|plane|flight"
-                "|flights|countries|visited|backpacking|road trip|cruise|cruises|by train|crossed|interrailing"
+                "|flights|countries|visited|backpacking|road trip|cruise|cruises|by train|crossed|interrailing|travelled"
+                "|traveled|been to"
             ),
             (r"^(?:\w+ )?dreams of (?:visiting|going|travelling|traveling|spending|seeing)\b", 4),
         ),
@@ -289,7 +295,7 @@ _CUES: Mapping[str, tuple[tuple[str, int], ...]] = MappingProxyType(
         "film": (
             _nouns(
                 "film|films|movie|movies|cinema|documentaries|documentary|series|tv|television|netflix|anime"
-                "|dramas|drama|westerns|sitcoms|sitcom|binge-watches|true crime|box sets|soaps|horror"
+                "|dramas|drama|westerns|sitcoms|sitcom|binge-watches|true crime|box sets|soaps|horror|musicals"
             ),
             _nouns("watches|watching", 1),
         ),

@@ -29,6 +29,9 @@ time" from "In her spare time she ..."). The rules, in the order they apply to e
    with the one before it.
 8. **Coordinated complements of "is".** "is pescatarian and allergic to peanuts" -> two clauses, unless
    a preposition comes before the "and" ("is bilingual in Welsh and English" stays whole).
+9. **Where the job is.** A job clause ("works as ...", "is a ...", "runs a ...") ending in "in <Place>"
+   or "from <Place>" gives the place its own clause: "works as a veterinary nurse in Leeds" ->
+   "works as a veterinary nurse", "is based in Leeds".
 
 "and" never splits a name ("called Salt and Pepper"), a capitalised proper name of three words
 ("Kennet and Avon Canal") or a fixed phrase ("fish and chips", "rock and roll").
@@ -114,7 +117,7 @@ _LIST_LEADS = re.compile(
     r"^(?P<lead>(?:(?:\w+ly|also|still|now|often) )?"
     r"(?:has|owns|keeps|loves|likes|enjoys|adores|hates|dislikes|detests|prefers|speaks|plays|reads|watches"
     r"|collects|grows|bakes|cooks|supports|follows|studies|writes|paints|can't stand|cannot stand|can't abide"
-    r"|lives with|listens to|is (?:a |an )?(?:huge |big |massive |die-hard |lifelong )?fan of|is mad about"
+    r"|lives with|listens to|shares (?:a|her|his|their|my) (?:flat|house|home) with|is (?:a |an )?(?:huge |big |massive |die-hard |lifelong )?fan of|is mad about"
     r"|is obsessed with|is into|is passionate about|is fond of|is keen on)) (?P<rest>.+)$",
     re.IGNORECASE,
 )
@@ -162,6 +165,13 @@ _LIST_SEPARATOR = re.compile(r",? and |, (?!especially|including|such as|mostly|
 _APPOSITIVE = re.compile(r"^[A-Z][\w'-]*$")
 _RELATIONS = frozenset(
     "husband wife partner boyfriend girlfriend fiance fiancé fiancee fiancée son daughter brother sister".split()  # noqa: SIM905
+)
+_DETERMINER_START = re.compile(r"^(?:a|an|the|her|his|their|my|\d+|one|two|three|four|five)\b", re.IGNORECASE)
+_UNKNOWN_VERB_FOLLOWERS = frozenset("in at on to the a an with for from every most by around".split())  # noqa: SIM905
+_JOB_CLAUSE = re.compile(r"^(?:\w+ly )?(?:works (?:as|at|for)|is (?:an?|the) |runs (?:a|an|her|his|their|my) )", re.I)
+_TRAILING_PLACE = re.compile(
+    r",? (?P<prep>in|from) (?P<place>(?:(?:rural|central|north|south|east|west|northern|southern|eastern|western"
+    r"|greater|outer|inner|the) )*[A-Z][\w'-]*(?: [A-Z][\w'-]*)*)$"
 )
 _PREPOSITIONS = frozenset("in of to with at on for from about by into over under near".split())  # noqa: SIM905
 _OBJECT_FOLLOWERS = frozenset(("to", "and", "with", "about", "up", "off", "out", "in", "on", "for", "a", "an", "the"))
@@ -346,7 +356,10 @@ def _split_coordinated_verbs(predicate: str) -> list[str]:
         verb_at = _leading_adverbs(following)
         verb = following[verb_at].lower()
         plural = verb in _PLURAL_TO_SINGULAR
-        if not (looks_like_verb(verb) or plural):
+        after = following[verb_at + 1].lower() if verb_at + 1 < len(following) else ""
+        # An unknown "-s" word followed by a preposition or article is a verb: "and skates in the evenings".
+        unknown_verb = verb.endswith("s") and not verb.endswith("ss") and after in _UNKNOWN_VERB_FOLLOWERS
+        if not (looks_like_verb(verb) or plural or unknown_verb):
             continue
         if plural or pronoun == "they":
             following[verb_at] = third_person_singular(following[verb_at])
@@ -387,12 +400,34 @@ def _split_complements(predicate: str) -> list[str]:
     if not predicate.lower().startswith("is ") or " and " not in predicate:
         return [predicate]
     left, _, right = predicate.partition(" and ")
-    if _PREPOSITIONS.intersection(left.lower().split()[1:]) or not right.strip():
+    right = right.strip()
+    if _PREPOSITIONS.intersection(left.lower().split()[1:]) or not right:
         return [predicate]
-    return [left.strip(" ,"), *_split_complements(f"is {right.strip()}")]
+    if left.lower().startswith(("is a ", "is an ")) and not _DETERMINER_START.match(right):
+        right = f"{_article(right)} {right}"  # "is a barista and part-time student" -> "is a part-time student"
+    return [left.strip(" ,"), *_split_complements(f"is {right}")]
 
 
-_STEPS = (_split_age, _split_relative, _split_coordinated_verbs, _split_lives_with, _split_objects, _split_complements)
+def _split_place(predicate: str) -> list[str]:
+    """"works as a nurse in Leeds" -> "works as a nurse", "is based in Leeds" (and "from X" -> "is from X")."""
+    if not _JOB_CLAUSE.match(predicate):
+        return [predicate]
+    match = _TRAILING_PLACE.search(predicate)
+    if not match or match.start() == 0:
+        return [predicate]
+    place = match["place"]
+    return [predicate[: match.start()].strip(" ,"), f"is from {place}" if match["prep"] == "from" else f"is based in {place}"]
+
+
+_STEPS = (
+    _split_age,
+    _split_relative,
+    _split_coordinated_verbs,
+    _split_lives_with,
+    _split_objects,
+    _split_complements,
+    _split_place,
+)
 
 
 @lru_cache(maxsize=8192)
