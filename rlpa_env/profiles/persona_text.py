@@ -117,7 +117,8 @@ _LIST_LEADS = re.compile(
     r"^(?P<lead>(?:(?:\w+ly|also|still|now|often) )?"
     r"(?:has|owns|keeps|loves|likes|enjoys|adores|hates|dislikes|detests|prefers|speaks|plays|reads|watches"
     r"|collects|grows|bakes|cooks|supports|follows|studies|writes|paints|can't stand|cannot stand|can't abide"
-    r"|lives with|listens to|shares (?:a|her|his|their|my) (?:flat|house|home) with|is (?:a |an )?(?:huge |big |massive |die-hard |lifelong )?fan of|is mad about"
+    r"|lives with|listens to|shares (?:a|her|his|their|my) (?:flat|house|home) with"
+    r"|is (?:a |an )?(?:huge |big |massive |die-hard |lifelong )?fan of|is mad about"
     r"|is obsessed with|is into|is passionate about|is fond of|is keen on)) (?P<rest>.+)$",
     re.IGNORECASE,
 )
@@ -416,7 +417,8 @@ def _split_place(predicate: str) -> list[str]:
     if not match or match.start() == 0:
         return [predicate]
     place = match["place"]
-    return [predicate[: match.start()].strip(" ,"), f"is from {place}" if match["prep"] == "from" else f"is based in {place}"]
+    where = f"is from {place}" if match["prep"] == "from" else f"is based in {place}"
+    return [predicate[: match.start()].strip(" ,"), where]
 
 
 _STEPS = (

@@ -6,8 +6,9 @@
 1. **Facts.** ``persona_text.atomic_clauses`` splits the persona into atomic third-person clauses;
    each becomes one ``Fact`` (``persona_fact``):
 
-   - ``category`` from ``persona_lexicon.classify``. Where the lexicon is unsure (weak or tied cues)
-     and an ``EmbeddingCategoryFallback`` is given, the model decides; the report records which did.
+   - ``category`` from ``persona_lexicon.classify``. Where the lexicon has only a hint or nothing
+     (score below ``CONFIDENT_SCORE``) and an ``EmbeddingCategoryFallback`` is given, the model
+     decides; the report records which did (``Classification.method``).
      A clause no cue places gets category ``other`` and is listed in ``ImportReport.unplaced``; it
      stays in the profile, nothing is dropped.
    - ``kind``: ``dislike`` for hating/avoiding/"finds X boring" clauses, ``like`` for loving/enjoying/
@@ -55,6 +56,7 @@ from typing import Any, Literal
 from rlpa_env.profiles.catalog import CATALOG, fact_id
 from rlpa_env.profiles.io import ProfileFileError, parse_json_line, read_numbered_lines
 from rlpa_env.profiles.persona_lexicon import (
+    CONFIDENT_SCORE,
     OTHER,
     Classification,
     EmbeddingCategoryFallback,
@@ -253,9 +255,10 @@ class ImportReport:
             "categories: " + ", ".join(f"{key} {value}" for key, value in self.category_counts().items()),
             "decided by: " + ", ".join(f"{key} {value}" for key, value in self.method_counts().items()),
         ]
-        unsure = [p for p in self.placements if not p.classification.confident and p.classification.category != OTHER]
-        if unsure and not self.embedding:
-            lines.append(f"{len(unsure)} placements rest on weak or tied cues (--embedding lets the model decide)")
+        weak = [p for p in self.placements if 0 < p.classification.score < CONFIDENT_SCORE]
+        if weak and not self.embedding:
+            lines.append(f"{len(weak)} placement(s) rest on a single weak cue (--embedding lets the model decide):")
+            lines.extend(f"  {p.persona_id}: {p.clause!r} -> {p.classification.category}" for p in weak)
         unplaced = self.unplaced
         lines.append(f"could not place {len(unplaced)} clause(s); kept as category 'other':")
         lines.extend(f"  {p.persona_id}: {p.clause!r} (from: {p.sentence!r})" for p in unplaced)
@@ -350,7 +353,7 @@ def persona_facts(
     used_ids: set[str] = set()
     for clause in atomic_clauses(text):
         classification = classify(clause.text, clause.context)
-        if fallback is not None and not classification.confident:
+        if fallback is not None and classification.score < CONFIDENT_SCORE:
             classification = fallback.choose(clause.text, classification)
         fact, kind = persona_fact(clause, classification, used_ids)
         facts.append(fact)
