@@ -4,7 +4,8 @@
 one text: the text is split into atomic clauses (conjunctions, relative clauses, "has X and Y"), each
 clause becomes one ``Fact`` with a lexicon category, a kind, a first-person utterance and keywords
 that make it reachable from ordinary questions about its category; ``Profile.persona`` keeps the
-text. The style is the default (personality paragraphs are the importer's business). A clause no
+text. The style is what the text's own style clauses state ("prefers short replies"), else the
+default (personality paragraphs are the importer's business). A clause no
 category takes is an ``other`` fact; ``import_personas`` reports those.
 
 ``load_aloe_profiles(path)`` reads JSON Lines (``.gz`` by suffix) whose objects hold ``"id"`` and
@@ -17,7 +18,7 @@ from pathlib import Path
 
 from rlpa_env.profiles.io import ProfileFileError, parse_json_line, read_numbered_lines
 from rlpa_env.profiles.persona_lexicon import OTHER
-from rlpa_env.profiles.personas import persona_facts
+from rlpa_env.profiles.personas import persona_facts, stated_style
 from rlpa_env.profiles.types import Profile
 
 OTHER_CATEGORY = OTHER
@@ -28,7 +29,7 @@ def profile_from_text(text: str, profile_id: str) -> Profile:
     facts, _ = persona_facts(text, profile_id)
     if not facts:
         raise ValueError(f"profile {profile_id!r}: the text holds no traits")
-    return Profile(id=profile_id, facts=facts, persona=text)
+    return Profile(id=profile_id, facts=facts, style=stated_style(facts).style, persona=text)
 
 
 def load_aloe_profiles(path: str | Path) -> list[Profile]:

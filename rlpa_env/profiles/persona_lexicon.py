@@ -173,7 +173,7 @@ _CUES: Mapping[str, tuple[tuple[str, int], ...]] = MappingProxyType(
                 "|engaged|wedding|single|divorced|separated|widow|widower|widowed|kids|children|child|son|sons"
                 "|daughter|daughters|twins|baby|grandchildren|grandchild|grandson|granddaughter|grandkids|mum|mom"
                 "|mother|dad|father|parents|sister|sisters|brother|brothers|siblings|only child|family|stepson"
-                "|stepdaughter|flatmates|housemates|roommates|single mum|single dad|single parent"
+                "|stepdaughter|flatmates|housemates|roommates|single mum|single dad|single parent|toddler|toddlers"
             ),
             (r"^(?:\w+ )?lives (?:alone|on (?:her|his|their) own)\b", 4),
             (r"^(?:\w+ )?lives with\b", 1),
@@ -201,9 +201,9 @@ _CUES: Mapping[str, tuple[tuple[str, int], ...]] = MappingProxyType(
                 "|motorbikes|beekeeper|beekeeping|honey|bees|baking|bakes|cakes|brewing|brews|kombucha|home brew"
                 "|volunteers|volunteering|lifeboat|charity|clubbing|dancing|salsa|sea swimming|wild swimming"
                 "|blankets|crafts|dahlias|vegetables|waves|lego|stamps|cosplay|magic tricks|origami|juggling|skates"
-                "|skating|skateboarding|photographs"
+                "|skating|skateboarding|photographs|dominoes|poker|bingo|pub quiz|quiz|social club|card games"
             ),
-            (r"^(?:\w+ )?grows (?:her|his|their|my) own\b", 2),
+            (r"^(?:\w+ )?grows\b", 2),
             _nouns("keen|amateur|spare time|free time|weekends", 1),
         ),
         "music": (
@@ -233,6 +233,7 @@ _CUES: Mapping[str, tuple[tuple[str, int], ...]] = MappingProxyType(
                 "|judo|taekwondo|martial arts|spin classes|swims"
             ),
             (r"^(?:\w+ )?walks \w+ miles\b", 2),
+            (r"^(?:\w+ )?(?:runs|jogs|swims|cycles) (?!a |an |her |his |their |my |the |to )", 2),
         ),
         "diet": (
             _nouns(

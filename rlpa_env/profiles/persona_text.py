@@ -20,13 +20,14 @@ time" from "In her spare time she ..."). The rules, in the order they apply to e
    Leeds" -> "is a nurse", "lives in Leeds"). "has a partner who teaches yoga" stays whole: there the
    clause describes the partner.
 5. **Coordinated predicates.** ", and"/"and"/"but"/", so" followed by a verb, optionally with the
-   subject pronoun again ("and they have twins"), starts a new clause.
+   subject pronoun again ("and they have twins", "and I'm training for a 10k"), starts a new clause.
 6. **Lives in X with Y.** "lives in a cottage with her husband" -> "lives in a cottage", "lives with
    her husband".
 7. **Coordinated objects.** After a verb that takes a list (has, loves, enjoys, speaks, reads, plays,
    lives with, is a fan of, ...), the objects split at commas and "and": "has a collie and a tabby cat"
    -> "has a collie", "has a tabby cat". An item led by "especially", "including", "such as" stays
-   with the one before it.
+   with the one before it; a list without "and"/"or" is adjectives and stays whole ("prefers short,
+   casual messages").
 8. **Coordinated complements of "is".** "is pescatarian and allergic to peanuts" -> two clauses, unless
    a preposition comes before the "and" ("is bilingual in Welsh and English" stays whole).
 9. **Where the job is.** A job clause ("works as ...", "is a ...", "runs a ...") ending in "in <Place>"
@@ -349,9 +350,15 @@ def _split_relative(predicate: str) -> list[str]:
 def _split_coordinated_verbs(predicate: str) -> list[str]:
     for match in _COORDINATOR.finditer(predicate):
         following = predicate[match.end() :].split()
-        pronoun = following[0].lower() if following else ""
-        if pronoun in ("she", "he", "they"):
+        pronoun = following[0].lower().replace("\u2019", "'") if following else ""
+        if pronoun in ("i'm", "i've"):
+            following = ["is" if pronoun == "i'm" else "has", *following[1:]]
+        elif pronoun in ("she", "he", "they", "i"):
             following = following[1:]
+            if pronoun == "i" and following:
+                verb_at = _leading_adverbs(following)
+                verb = following[verb_at]
+                following[verb_at] = _FIRST_TO_THIRD.get(verb.lower(), third_person_singular(verb))
         if not following:
             continue
         verb_at = _leading_adverbs(following)
@@ -382,6 +389,8 @@ def _split_objects(predicate: str) -> list[str]:
     match = _LIST_LEADS.match(predicate)
     if not match:
         return [predicate]
+    if not re.search(r"\b(?:and|or)\b", match["rest"]):
+        return [predicate]  # commas alone join adjectives: "prefers short, casual messages"
     items = [item.strip(" ,") for item in _LIST_SEPARATOR.split(match["rest"]) if item.strip(" ,")]
     if len(items) < 2:
         return [predicate]

@@ -3,9 +3,9 @@
 ALOE pairs every persona with a personality paragraph ("She is warm and endlessly curious ... She
 enjoys long, detailed conversations"). ``style_from_personality(text)`` reads it with cue phrases:
 
-- **Verbosity.** Brief cues (terse, to the point, wasting words, short sentences, impatient, loses
-  patience, gets bored easily, lecture, ...) against detailed cues (chatty, talkative, long or detailed
-  conversations, reasoning, thorough, curious, follow-up questions, ...). A detailed cue inside a
+- **Verbosity.** Brief cues (short, terse, to the point, wasting words, impatient, loses patience,
+  gets bored easily, lecture, ...) against detailed cues (long, chatty, talkative, detailed,
+  reasoning, thorough, curious, follow-up questions, ...). A detailed cue inside a
   sentence that complains ("loses patience with long explanations") counts as brief. More brief than
   detailed cues gives ``"brief"`` (the scripted user then complains above 60 words), the reverse
   ``"detailed"``, otherwise ``"balanced"``.
@@ -43,12 +43,14 @@ def _cue_pattern(words: str) -> re.Pattern[str]:
 
 _BRIEF = _cue_pattern(
     "terse|brief|concise|to the point|get to the point|gets to the point|wasting words|waste words|few words"
-    "|short sentences|short messages|short answers|impatient|loses patience|lose patience|gets bored easily"
-    "|get bored easily|bored easily|lecture|lectures|no-nonsense|blunt|straight talking|busy|quiet|reserved"
+    "|short|shorter|short sentences|short messages|short answers|impatient|loses patience|lose patience"
+    "|gets bored easily|get bored easily|bored easily|lecture|lectures|no-nonsense|blunt|straight talking|busy"
+    "|quiet|reserved"
 )
 _DETAILED = _cue_pattern(
-    "chatty|talkative|long conversations|detailed|detail|thorough|reasoning|in-depth|curious|follow-up questions"
-    "|loves to talk|likes to talk|explanations|deep conversations|long chats|storyteller|loves a long chat"
+    "chatty|talkative|long|longer|long conversations|detailed|detail|thorough|reasoning|in-depth|curious"
+    "|follow-up questions|loves to talk|likes to talk|explanations|deep conversations|long chats|storyteller"
+    "|loves a long chat"
 )
 _TONES: tuple[tuple[Tone, re.Pattern[str]], ...] = (
     ("formal", _cue_pattern("formal|polite|reserved|courteous|proper|professional|old-fashioned|precise|serious")),

@@ -24,8 +24,10 @@
      rescue greyhound". A dislike gets only the catalog's topic words as generic words, so a
      generic remark never counts as raising the disliked thing.
    - ``intimacy``: the category's (catalog) intimacy.
-2. **Style.** Each personality paragraph gives ``StylePreferences`` and style facts
-   (``personality.style_from_personality``).
+2. **Style.** Each personality paragraph gives ``StylePreferences`` and a style fact
+   (``personality.style_from_personality``). Style the persona text states itself ("prefers short,
+   casual messages", category ``style``) is read the same way and wins over the personality for
+   what it states; a persona with its own style fact gets no second one from the personality.
 3. **Pairing.** A persona record that carries its own personality keeps it. Otherwise
    ``pairing="cross"`` makes one profile per (persona, personality) pair, ids
    ``"<persona id>-<personality id>"``; ``pairing="zip"`` pairs them in order (equal counts needed).
@@ -65,7 +67,7 @@ from rlpa_env.profiles.persona_lexicon import (
     classify,
 )
 from rlpa_env.profiles.persona_text import Clause, atomic_clauses, first_person
-from rlpa_env.profiles.personality import style_from_personality
+from rlpa_env.profiles.personality import PersonalityStyle, style_from_personality
 from rlpa_env.profiles.types import Fact, FactKind, Profile, StylePreferences
 from rlpa_env.text import STOPWORDS, polarity, tokens
 
@@ -361,6 +363,20 @@ def persona_facts(
     return tuple(facts), tuple(placements)
 
 
+def stated_style(facts: Sequence[Fact]) -> PersonalityStyle:
+    """The style the persona's own style facts state ("prefers short, casual messages" -> brief, casual)."""
+    return style_from_personality(". ".join(fact.text for fact in facts if fact.kind == "style"))
+
+
+def _merge_styles(stated: PersonalityStyle, personality: StylePreferences) -> StylePreferences:
+    """The personality's style, except what the persona text states outright."""
+    said = {cue.split(":")[0] for cue in stated.cues}
+    return StylePreferences(
+        verbosity=stated.style.verbosity if "verbosity" in said else personality.verbosity,
+        tone=stated.style.tone if "tone" in said else personality.tone,
+    )
+
+
 def _pairs(
     personas: Sequence[PersonaRecord], personalities: Sequence[PersonaRecord], pairing: Pairing
 ) -> list[tuple[PersonaRecord, PersonaRecord | None]]:
@@ -405,13 +421,14 @@ def import_personas(
     cues: dict[str, tuple[str, ...]] = {}
     for persona, personality in _pairs(personas, personalities, pairing):
         facts = facts_of[persona.id]
-        style, persona_text, profile_id = StylePreferences(), persona.text, persona.id
+        stated = stated_style(facts)
+        style, persona_text, profile_id = stated.style, persona.text, persona.id
         if personality is not None:
             read = style_from_personality(personality.text)
             cues[personality.id] = read.cues
-            own_ids = {fact.id for fact in facts}
-            facts = facts + tuple(fact for fact in read.facts if fact.id not in own_ids)
-            style = read.style
+            if not any(fact.kind == "style" for fact in facts):
+                facts = facts + read.facts
+            style = _merge_styles(stated, read.style)
             persona_text = f"{persona.text}\n\n{personality.text}"
             if personalities:
                 profile_id = f"{persona.id}-{personality.id}"
