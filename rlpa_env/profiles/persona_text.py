@@ -324,7 +324,10 @@ def _split_age(predicate: str) -> list[str]:
     if match:
         parts = [f"is {match['age']} years old"]
         if match["rest"]:
-            parts.append(match["rest"].strip())
+            rest = match["rest"].strip().split()
+            if not looks_like_verb(rest[0]) and not rest[0].endswith("s"):
+                rest[0] = third_person_singular(rest[0])  # "I'm 34 and work as ..." -> "works as ..."
+            parts.append(" ".join(rest))
         return parts
     match = _AGE_DECADE.search(predicate)
     if match:
