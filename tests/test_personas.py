@@ -281,6 +281,16 @@ def test_cross_and_zip_pairings_and_ids(report: ImportReport) -> None:
     assert report.profiles[0].persona.endswith(personalities[0].text)
 
 
+def test_a_persona_with_its_own_personality_keeps_it_whatever_the_pairing() -> None:
+    own = PersonaRecord("own", "He is a chef.", personality="He is chatty and talkative.")
+    plain = PersonaRecord("plain", "She is a vet.")
+    terse = PersonaRecord("terse", "She is impatient.")
+    for pairing in ("cross", "zip"):
+        imported = import_personas([own, plain], [terse], pairing=pairing)  # type: ignore[arg-type]
+        rows = [(p.id, p.style.verbosity) for p in imported.profiles]
+        assert rows == [("own", "detailed"), ("plain-terse", "brief")]
+
+
 # --- formats, CLI, env, LLM user -----------------------------------------------------------------
 
 

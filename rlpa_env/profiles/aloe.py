@@ -17,11 +17,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from rlpa_env.profiles.io import ProfileFileError, parse_json_line, read_numbered_lines
-from rlpa_env.profiles.persona_lexicon import OTHER
 from rlpa_env.profiles.personas import persona_facts, stated_style
 from rlpa_env.profiles.types import Profile
-
-OTHER_CATEGORY = OTHER
 
 
 def profile_from_text(text: str, profile_id: str) -> Profile:

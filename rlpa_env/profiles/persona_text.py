@@ -63,27 +63,6 @@ ADVERBS = frozenset(
     rarely occasionally especially truly deeply regularly now already even secretly happily proudly
     finally newly first""".split()  # noqa: SIM905
 )
-_IRREGULAR_THIRD = {
-    "is": "is",
-    "has": "has",
-    "does": "does",
-    "goes": "goes",
-    "was": "was",
-    "can": "can",
-    "can't": "can't",
-    "cannot": "cannot",
-    "will": "will",
-    "won't": "won't",
-    "would": "would",
-    "could": "could",
-    "should": "should",
-    "might": "might",
-    "must": "must",
-    "doesn't": "doesn't",
-    "isn't": "isn't",
-    "hasn't": "hasn't",
-    "wasn't": "wasn't",
-}
 _PLURAL_TO_SINGULAR = {"are": "is", "have": "has", "were": "was", "do": "does", "don't": "doesn't", "aren't": "isn't"}
 _FIRST_TO_THIRD = {"am": "is", "'m": "is", "have": "has", "do": "does", "don't": "doesn't", "was": "was"}
 _FIRST_PERSON = {
@@ -243,7 +222,7 @@ def _leading_adverbs(words: list[str]) -> int:
 def looks_like_verb(word: str) -> bool:
     """A third-person verb form (or past tense) as it follows a subject: "works", "is", "grew", "binge-watches"."""
     lower = word.lower()
-    if lower in _VERBS or lower in _IRREGULAR_THIRD or lower in _PAST_IRREGULAR:
+    if lower in _VERBS or lower in _PAST_IRREGULAR:
         return True
     return lower.endswith("ed") and len(lower) > 4
 

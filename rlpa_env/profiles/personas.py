@@ -28,10 +28,10 @@
    (``personality.style_from_personality``). Style the persona text states itself ("prefers short,
    casual messages", category ``style``) is read the same way and wins over the personality for
    what it states; a persona with its own style fact gets no second one from the personality.
-3. **Pairing.** A persona record that carries its own personality keeps it. Otherwise
-   ``pairing="cross"`` makes one profile per (persona, personality) pair, ids
-   ``"<persona id>-<personality id>"``; ``pairing="zip"`` pairs them in order (equal counts needed).
-   Without personalities each persona is one profile with the default style.
+3. **Pairing.** A persona record that carries its own personality keeps it: one profile with the
+   persona's id. The others: ``pairing="cross"`` makes one profile per (persona, personality) pair,
+   ids ``"<persona id>-<personality id>"``; ``pairing="zip"`` pairs them in order (equal counts
+   needed). Without personalities such a persona is one profile with the style its text states.
 4. ``Profile.persona`` holds the persona and personality text, for an LLM user's wording.
 
 ``read_records(path)`` reads the formats people have: JSON Lines (``.jsonl``, ``.jsonl.gz``) whose lines
@@ -379,20 +379,28 @@ def _merge_styles(stated: PersonalityStyle, personality: StylePreferences) -> St
 
 def _pairs(
     personas: Sequence[PersonaRecord], personalities: Sequence[PersonaRecord], pairing: Pairing
-) -> list[tuple[PersonaRecord, PersonaRecord | None]]:
+) -> list[tuple[str, PersonaRecord, PersonaRecord | None]]:
+    """``(profile id, persona, personality or None)`` for every profile to build (module docstring, rule 3)."""
     if pairing not in PAIRINGS:
         raise ValueError(f"pairing must be one of {PAIRINGS}, got {pairing!r}")
-    if not personalities:
-        own = [PersonaRecord(f"{p.id}-own", p.personality) if p.personality else None for p in personas]
-        return list(zip(personas, own, strict=True))
-    if pairing == "zip":
-        if len(personas) != len(personalities):
-            raise ValueError(
-                f"pairing='zip' needs as many personalities as personas, got {len(personalities)} "
-                f"personalities for {len(personas)} personas"
-            )
-        return list(zip(personas, personalities, strict=True))
-    return [(persona, personality) for persona in personas for personality in personalities]
+    paired = [p for p in personas if not p.personality]
+    if pairing == "zip" and personalities and len(paired) != len(personalities):
+        raise ValueError(
+            f"pairing='zip' needs as many personalities as personas, got {len(personalities)} "
+            f"personalities for {len(paired)} personas"
+        )
+    zipped = dict(zip((p.id for p in paired), personalities, strict=False)) if pairing == "zip" else {}
+    found: list[tuple[str, PersonaRecord, PersonaRecord | None]] = []
+    for persona in personas:
+        if persona.personality:
+            found.append((persona.id, persona, PersonaRecord(persona.id, persona.personality)))
+        elif not personalities:
+            found.append((persona.id, persona, None))
+        elif pairing == "zip":
+            found.append((f"{persona.id}-{zipped[persona.id].id}", persona, zipped[persona.id]))
+        else:
+            found.extend((f"{persona.id}-{other.id}", persona, other) for other in personalities)
+    return found
 
 
 def import_personas(
@@ -419,10 +427,10 @@ def import_personas(
         placements.extend(placed)
     profiles: list[Profile] = []
     cues: dict[str, tuple[str, ...]] = {}
-    for persona, personality in _pairs(personas, personalities, pairing):
+    for profile_id, persona, personality in _pairs(personas, personalities, pairing):
         facts = facts_of[persona.id]
         stated = stated_style(facts)
-        style, persona_text, profile_id = stated.style, persona.text, persona.id
+        style, persona_text = stated.style, persona.text
         if personality is not None:
             read = style_from_personality(personality.text)
             cues[personality.id] = read.cues
@@ -430,8 +438,6 @@ def import_personas(
                 facts = facts + read.facts
             style = _merge_styles(stated, read.style)
             persona_text = f"{persona.text}\n\n{personality.text}"
-            if personalities:
-                profile_id = f"{persona.id}-{personality.id}"
         profiles.append(Profile(id=profile_id, facts=facts, style=style, persona=persona_text))
     return ImportReport(tuple(profiles), tuple(placements), cues, embedding=fallback is not None)
 
