@@ -16,6 +16,8 @@ from pathlib import Path
 import gymnasium as gym
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from rlpa_env.cli import main as cli_main
 from rlpa_env.eval.evaluate import evaluate
@@ -184,6 +186,23 @@ def test_a_clause_without_any_cue_is_listed_as_unplaced_and_kept() -> None:
     assert [f.category for f in imported.profiles[0].facts] == [OTHER, "pet"]
     assert "could not place 1 clause(s)" in imported.summary_text()
     assert "odd: 'zorbles quixotically'" in imported.summary_text()
+
+
+_PERSONA_WORDS = st.sampled_from(
+    "She he they I is has and , . loves a the cat who lives in Leeds 34-year-old named Salt Pepper her ; : - 1. "
+    "she\u2019s He's I'm".split()
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PERSONA_WORDS, max_size=25).map(" ".join) | st.text(max_size=80))
+def test_any_text_imports_into_valid_facts_or_a_clear_error(text: str) -> None:
+    try:
+        profile = profile_from_text(text, "fuzz")
+    except ValueError as error:
+        assert "holds no traits" in str(error)
+        return
+    assert all(fact.text.strip() and fact.utterances[0].endswith(".") for fact in profile.facts)
 
 
 def test_utterances_are_grammatical_first_person_sentences() -> None:

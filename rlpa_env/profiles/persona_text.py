@@ -48,6 +48,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+_HAS_WORD = re.compile(r"[^\W_]")
 _BULLET = re.compile(r"^\s*(?:[-*\u2022]|\d+[.)])\s*")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'])|;\s*")
 _PRONOUN_SUBJECTS = ("the user", "this user", "this person", "the person", "she", "he", "they", "user")
@@ -252,7 +253,7 @@ def _strip_subject(sentence: str) -> tuple[str, str]:
                 verb_at = _leading_adverbs(rest)
                 rest[verb_at] = third_person_singular(rest[verb_at])
             return " ".join(rest), lead
-    if first in _POSSESSIVES:
+    if first in _POSSESSIVES and len(words) > 1:
         return _POSSESSIVE_MARK + " ".join(words[1:]), lead
     if len(words) > 1 and words[0][:1].isupper() and looks_like_verb(words[1]):
         return " ".join(words[1:]), lead  # a name: "Maya is a nurse"
@@ -438,10 +439,12 @@ def atomic_clauses(text: str) -> list[Clause]:
     for sentence in sentences(text):
         predicate, lead = _strip_subject(sentence)
         if predicate.startswith(_POSSESSIVE_MARK):
-            clauses.append(Clause(predicate.removeprefix(_POSSESSIVE_MARK), lead, sentence, possessive=True))
-            continue
-        for part in split_predicate(predicate):
-            clauses.append(Clause(text=part, context=lead, sentence=sentence))
+            parts, possessive = (predicate.removeprefix(_POSSESSIVE_MARK),), True
+        else:
+            parts, possessive = split_predicate(predicate), False
+        clauses.extend(
+            Clause(part, lead, sentence, possessive) for part in parts if _HAS_WORD.search(part)
+        )
     return clauses
 
 

@@ -328,6 +328,8 @@ def persona_fact(
         # "can't abide X" / "finds X exhausting": say it in words every reader takes as a dislike.
         text = f"dislikes talking about {value}" if category == "topic" else f"dislikes {value}"
     base_id = fact_id(category, kind, value[:60])
+    if base_id.endswith("."):
+        base_id += "fact"  # a value with no ASCII letters or digits has an empty slug
     identifier, copy = base_id, 1
     while identifier in used_ids:
         copy += 1
