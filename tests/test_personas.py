@@ -190,7 +190,7 @@ def test_a_clause_without_any_cue_is_listed_as_unplaced_and_kept() -> None:
 
 _PERSONA_WORDS = st.sampled_from(
     "She he they I is has and , . loves a the cat who lives in Leeds 34-year-old named Salt Pepper her ; : - 1. "
-    "she\u2019s He's I'm".split()
+    "she\u2019s He's I'm".split()  # noqa: SIM905
 )
 
 
