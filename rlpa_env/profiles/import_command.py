@@ -48,7 +48,7 @@ def add_import_command(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--embedding",
         action="store_true",
-        help="let all-MiniLM-L6-v2 (the 'embed' extra) place the clauses the lexicon is unsure of",
+        help="let all-MiniLM-L6-v2 (the 'embed' extra) place the clauses the lexicon has only a weak cue for",
     )
     parser.add_argument("--out", type=Path, required=True, help="the profile JSONL file to write (.gz compresses)")
     parser.add_argument("--report", type=Path, default=None, help="also write every placement decision as JSON")
