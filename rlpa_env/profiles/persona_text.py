@@ -59,7 +59,7 @@ _LEAD_IN = re.compile(
     r"|nowadays|for)\b[^,]{0,60}?),?\s+(?P<rest>(?:she|he|they|i)\b.*)$",
     re.IGNORECASE,
 )
-ADVERBS = frozenset(
+_ADVERBS = frozenset(
     """really also always often usually sometimes never recently currently just still absolutely mostly
     rarely occasionally especially truly deeply regularly now already even secretly happily proudly
     finally newly first""".split()  # noqa: SIM905
@@ -91,7 +91,7 @@ _VERBS = frozenset(
     calls takes sells makes spends gets wants hopes dreams tries finds avoids eats drinks shares knows
     drives rides fishes attends goes uses needs plans saves invests lifts trains competes practises
     practices crochets knits sews quilts binge-watches manages runs leads looks helps cares raises breeds
-    commutes sleeps starts finishes misses refuses rarely grew took went moved spent began became got made
+    commutes sleeps starts finishes misses refuses grew took went moved spent began became got made
     left met ran swam taught built bought sold started retired""".split()  # noqa: SIM905
 )
 _LIST_LEADS = re.compile(
@@ -215,7 +215,7 @@ def third_person_singular(verb: str) -> str:
 
 def _leading_adverbs(words: list[str]) -> int:
     count = 0
-    while count < len(words) - 1 and words[count].lower() in ADVERBS:
+    while count < len(words) - 1 and words[count].lower() in _ADVERBS:
         count += 1
     return count
 
@@ -261,7 +261,7 @@ def _strip_subject(sentence: str) -> tuple[str, str]:
         return " ".join(words[2:]), lead  # a full name: "Maya Patel is a nurse"
     text = sentence[:1].lower() + sentence[1:]
     first_word = text.split()[0]
-    if not looks_like_verb(first_word) and first_word.lower() not in ADVERBS and not first_word.endswith("s"):
+    if not looks_like_verb(first_word) and first_word.lower() not in _ADVERBS and not first_word.endswith("s"):
         text = "is " + text  # "Vegetarian" / "A night owl"
     return text, lead
 
