@@ -475,6 +475,11 @@ def _swap_pronouns(words: list[str]) -> list[str]:
     return swapped
 
 
+def first_person_phrase(phrase: str) -> str:
+    """``phrase`` with third-person pronouns made first person: "walking her dog" -> "walking my dog"."""
+    return " ".join(_swap_pronouns(phrase.split()))
+
+
 def _inner_subjects(text: str) -> str:
     """"whom she looks after" -> "whom I look after"."""
     return _INNER_SUBJECT.sub(lambda m: f"I {_first_person_verb(m[2])}", text)

@@ -66,7 +66,7 @@ from rlpa_env.profiles.persona_lexicon import (
     category_keywords,
     classify,
 )
-from rlpa_env.profiles.persona_text import Clause, atomic_clauses, first_person
+from rlpa_env.profiles.persona_text import Clause, atomic_clauses, first_person, first_person_phrase
 from rlpa_env.profiles.personality import PersonalityStyle, style_from_personality
 from rlpa_env.profiles.types import Fact, FactKind, Profile, StylePreferences
 from rlpa_env.text import STOPWORDS, polarity, tokens
@@ -270,11 +270,9 @@ class ImportReport:
 def _kind(text: str, category: str) -> FactKind:
     if category == "style":
         return "style"
-    if _DISLIKE.search(text):
-        return "dislike"
-    if _LIKE.search(text) or category == "topic":
-        return "like" if category != "topic" else "dislike"
-    return "attribute"
+    if _DISLIKE.search(text) or category == "topic":
+        return "dislike"  # a conversation topic is only ever imported as one to avoid
+    return "like" if _LIKE.search(text) else "attribute"
 
 
 def _value(text: str, kind: FactKind) -> str:
@@ -302,23 +300,16 @@ def _keywords(clause: Clause, category: str, kind: FactKind, classification: Cla
     return tuple(dict.fromkeys((*words, *generic)))
 
 
-def _capitalised(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
 def _utterances(clause: Clause, kind: FactKind, value: str) -> tuple[str, ...]:
     text = clause.text
     said = first_person(text, clause.possessive)
-    if kind == "like" and value != text:
-        return (said, f"I'm really into {value}.")
-    if kind == "dislike" and value != text:
-        return (said, f"I'd rather not get into {value}.")
-    return (said,)
+    if value == text or kind not in ("like", "dislike"):
+        return (said,)
+    mine = first_person_phrase(value)
+    return (said, f"I'm really into {mine}." if kind == "like" else f"I'd rather not get into {mine}.")
 
 
-def persona_fact(
-    clause: Clause, classification: Classification, used_ids: set[str]
-) -> tuple[Fact, FactKind]:
+def persona_fact(clause: Clause, classification: Classification, used_ids: set[str]) -> Fact:
     """The ``Fact`` for one classified clause (module docstring, rule 1); ``used_ids`` keeps ids unique."""
     category = classification.category
     kind = _kind(clause.text, category)
@@ -345,7 +336,7 @@ def persona_fact(
         kind=kind,
         intimacy=category_intimacy(category),
     )
-    return fact, kind
+    return fact
 
 
 def persona_facts(
@@ -359,9 +350,9 @@ def persona_facts(
         classification = classify(clause.text, clause.context)
         if fallback is not None and classification.score < CONFIDENT_SCORE:
             classification = fallback.choose(clause.text, classification)
-        fact, kind = persona_fact(clause, classification, used_ids)
+        fact = persona_fact(clause, classification, used_ids)
         facts.append(fact)
-        placements.append(Placement(persona_id, clause.sentence, clause.text, fact.id, kind, classification))
+        placements.append(Placement(persona_id, clause.sentence, clause.text, fact.id, fact.kind, classification))
     return tuple(facts), tuple(placements)
 
 
