@@ -6,8 +6,10 @@ non-string or an absurdly long string, or (with ``turn_timeout_s``) does not ans
 episode ends there, keeps the turns it played, and its summary records the reason in ``failure``;
 the run goes on with the next episode. Errors of the env itself are not caught: they are bugs.
 
-An agent class may set ``needs_privileged_info = True`` (the oracle does); the env is then built
-with ``privileged_info=True`` so the agent can read ``info["privileged"]``.
+Agents see the *public view* of ``info`` (``rlpa_env.env.public_info``: the transcript, the turn
+and format feedback), never the current episode's scores, which would let an agent group-test its
+guesses. An agent class may set ``needs_privileged_info = True`` (the oracle does); the env is then
+built with ``privileged_info=True`` and the agent also gets ``info["privileged"]``.
 """
 
 from __future__ import annotations
@@ -19,10 +21,35 @@ from typing import Any
 
 import gymnasium as gym
 
+from rlpa_env.env import public_info
 from rlpa_env.episode import Agent, Episode, run_episode
 from rlpa_env.eval.agent_spec import AgentFailure, AgentGuard, agent_name, resolve_agent
 from rlpa_env.eval.metrics import compute_metrics, wall_time_per_turn
 from rlpa_env.eval.report import EpisodeSummary, Report, Timing
+
+
+class PublicView:
+    """Wraps an agent so ``act`` receives ``public_info(info)`` (plus ``privileged`` when allowed)."""
+
+    def __init__(self, agent: Agent, privileged: bool = False) -> None:
+        self.agent = agent
+        self.privileged = privileged
+
+    @property
+    def last_token_count(self) -> int | None:
+        """The wrapped agent's ``last_token_count``, when it reports one."""
+        return getattr(self.agent, "last_token_count", None)
+
+    def reset(self, seed: int | None = None) -> None:
+        """Reset the wrapped agent."""
+        self.agent.reset(seed)
+
+    def act(self, observation: str, info: Mapping[str, Any]) -> str:
+        """The wrapped agent's turn, given only the public keys of ``info``."""
+        view = public_info(info)
+        if self.privileged and "privileged" in info:
+            view["privileged"] = info["privileged"]
+        return self.agent.act(observation, view)
 
 
 def package_version() -> str:
@@ -99,6 +126,7 @@ def evaluate(
     if shift_turn is not None and shift_turn >= max_turns:
         shift_turn = None  # a horizon cut short before the shift leaves no "after" phase to compare
     guard = AgentGuard(agent, turn_timeout_s)
+    viewer = PublicView(guard, privileged=bool(make_kwargs.get("privileged_info")))
     seeds = tuple(seed + index for index in range(episodes))
     played: list[Episode] = []
     summaries: list[EpisodeSummary] = []
@@ -106,7 +134,7 @@ def evaluate(
     started = time.perf_counter()
     try:
         for index, episode_seed in enumerate(seeds):
-            episode = run_episode(env, guard, episode_seed, catch=(AgentFailure,))
+            episode = run_episode(env, viewer, episode_seed, catch=(AgentFailure,))
             played.append(episode)
             summaries.append(
                 EpisodeSummary(
