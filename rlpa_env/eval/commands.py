@@ -1,7 +1,8 @@
 """The ``evaluate``, ``leaderboard`` and ``show`` subcommands of the ``rlpa-env`` command.
 
 - ``rlpa-env evaluate --agent SPEC [--episodes N --seed S --scenario NAME --env ID --out DIR
-  --turn-timeout SECONDS --env-kwarg KEY=VALUE ...]`` runs ``evaluate``, prints a summary table
+  --turn-timeout SECONDS --env-kwarg KEY=VALUE ... --profiles FILE]`` runs ``evaluate`` (on the profiles
+  of a profile JSONL file instead of the env's split with ``--profiles``), prints a summary table
   (with ``rich`` when it is installed) and writes the report files into ``--out``.
 - ``rlpa-env leaderboard DIR_OR_REPORT_JSON ... [--out DIR]`` ranks saved reports in one Markdown
   table, prints it, and writes ``leaderboard.md`` and ``leaderboard.png`` into ``--out``.
@@ -27,6 +28,7 @@ from gymnasium.error import Error as GymError
 
 from rlpa_env.eval.agent_spec import AgentSpecError
 from rlpa_env.eval.report import headline_rows
+from rlpa_env.profiles.io import ProfileFileError
 from rlpa_env.scenarios import SCENARIOS
 
 LEADERBOARD_MARKDOWN = "leaderboard.md"
@@ -76,31 +78,31 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
     evaluate_parser.add_argument(
         "--turn-timeout", type=float, default=None, help="seconds the agent may take per turn (default: no limit)"
     )
+    for flag, help_text in (
+        ("--env-kwarg", "extra gymnasium.make keyword argument, VALUE parsed as JSON when possible (repeatable)"),
+        ("--agent-kwarg", "keyword argument for a registered agent, e.g. base_url=... model=... (repeatable)"),
+    ):
+        evaluate_parser.add_argument(
+            flag, type=parse_env_kwarg, action="append", default=[], metavar="KEY=VALUE", help=help_text
+        )
     evaluate_parser.add_argument(
-        "--env-kwarg",
-        type=parse_env_kwarg,
-        action="append",
-        default=[],
-        metavar="KEY=VALUE",
-        help="extra gymnasium.make keyword argument, VALUE parsed as JSON when possible (repeatable)",
-    )
-    evaluate_parser.add_argument(
-        "--agent-kwarg",
-        type=parse_env_kwarg,
-        action="append",
-        default=[],
-        metavar="KEY=VALUE",
-        help="keyword argument for a registered agent, e.g. base_url=... model=... for openai (repeatable)",
-    )
-    evaluate_parser.add_argument(
+        "--backend",
         "--backend-url",
+        dest="backend",
         default=None,
-        help="run the simulated user and both judges as LLMs on this OpenAI-compatible server (e.g. "
-        "http://127.0.0.1:8080/v1); needs --backend-model",
+        help="run the simulated user and both judges as LLMs on one backend: 'embedded', a local model path, "
+        "or an OpenAI-compatible server URL (e.g. http://127.0.0.1:8080/v1, with --backend-model)",
     )
-    evaluate_parser.add_argument("--backend-model", default=None, help="the model name the --backend-url server serves")
+    evaluate_parser.add_argument("--backend-model", default=None, help="the model name a --backend server serves")
     evaluate_parser.add_argument(
         "--backend-cache", default=None, help="SQLite file caching the backend's completions so reruns replay"
+    )
+    evaluate_parser.add_argument(
+        "--profiles",
+        type=Path,
+        default=None,
+        help="play these profiles (a profile JSONL file, e.g. from `rlpa-env import-personas`) instead of the "
+        "env id's split",
     )
     evaluate_parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     evaluate_parser.set_defaults(func=run_evaluate)
@@ -163,12 +165,21 @@ def run_evaluate(args: argparse.Namespace) -> int:
     if str(Path.cwd()) not in sys.path:
         sys.path.insert(0, str(Path.cwd()))
     env_kwargs = dict(args.env_kwarg)
-    if args.backend_url or args.backend_model:
-        if not (args.backend_url and args.backend_model):
-            return _error("--backend-url and --backend-model go together")
-        from rlpa_env.users.llm import llm_env_kwargs
+    if args.profiles is not None:
+        if not args.profiles.is_file():
+            return _error(f"--profiles {args.profiles}: no such file")
+        env_kwargs["profiles"] = str(args.profiles)
+    if args.backend is not None:
+        from rlpa_env.backends.config import llm_env_kwargs, resolve_backend
 
-        env_kwargs.update(llm_env_kwargs(args.backend_url, args.backend_model, cache_path=args.backend_cache))
+        try:  # checked here so a bad setting is a one-line error; the env builds its own from the same words
+            resolve_backend(args.backend, model=args.backend_model)
+        except ValueError as error:
+            return _error(str(error))
+        # The setting stays words (not a built backend), so report.json records it reproducibly.
+        env_kwargs.update(llm_env_kwargs(args.backend, args.backend_model, cache_path=args.backend_cache))
+    elif args.backend_model or args.backend_cache:
+        return _error("--backend-model and --backend-cache need --backend")
     try:
         report = evaluate(
             args.agent,
@@ -181,7 +192,7 @@ def run_evaluate(args: argparse.Namespace) -> int:
             progress=not args.no_progress,
             **env_kwargs,
         )
-    except (AgentSpecError, GymError) as error:
+    except (AgentSpecError, GymError, ProfileFileError) as error:
         return _error(str(error))
     out = args.out or default_out_dir(args.agent, args.env, args.scenario)
     paths = report.save(out)

@@ -21,8 +21,8 @@ from typing import Any
 
 import gymnasium as gym
 
-from agents.base import Agent, Episode, run_episode
 from rlpa_env.env import public_info
+from rlpa_env.episode import Agent, Episode, run_episode
 from rlpa_env.eval.agent_spec import AgentFailure, AgentGuard, agent_name, resolve_agent
 from rlpa_env.eval.metrics import compute_metrics, wall_time_per_turn
 from rlpa_env.eval.report import EpisodeSummary, Report, Timing

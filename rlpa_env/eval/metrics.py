@@ -49,7 +49,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from agents.base import Episode, TurnRecord
+from rlpa_env.episode import Episode, TurnRecord
 from rlpa_env.parsing import TurnFormatError, parse_turn
 from rlpa_env.profiles.types import Fact
 from rlpa_env.rewards.base import MIN_GRADE, ProfileScorer, ResponseScore, alignment_level

@@ -5,7 +5,7 @@ test profiles from stream 1, skipping any candidate whose fact set (``Profile.si
 occurs in either split: no profile is duplicated within a split and no test profile repeats a
 train profile. ``ProfileBank.default()`` loads the banks shipped in ``rlpa_env/profiles/data``
 (2,000 train and 300 test profiles, generated with seed 0 by
-``python -m rlpa_env.profiles.generator --out rlpa_env/profiles/data``) once per process.
+``python -m rlpa_env.profiles.regenerate --out rlpa_env/profiles/data``) once per process.
 
 ``split_overlap_report(bank)`` measures how distinct the test split is from train with the Jaccard
 similarity of fact-id sets, computed on indicator matrices with numpy.

@@ -22,7 +22,7 @@ was already produced, or is in ``exclude``, are skipped, so the result has no du
 
 The shipped banks are regenerated (byte for byte) with::
 
-    python -m rlpa_env.profiles.generator --out rlpa_env/profiles/data
+    python -m rlpa_env.profiles.regenerate --out rlpa_env/profiles/data
 
 which writes ``train.jsonl.gz`` (2,000 profiles, seed 0) and ``test.jsonl.gz`` (300 profiles, disjoint
 from train); see ``ProfileBank.generate``.
@@ -30,9 +30,12 @@ from train); see ``ProfileBank.generate``.
 
 from __future__ import annotations
 
-import argparse
+import importlib
+import runpy
+import warnings
 from collections.abc import Collection, Sequence
 from functools import cache
+from typing import Any
 
 import numpy as np
 
@@ -215,22 +218,23 @@ def generate_profiles(
     return profiles
 
 
-def main(argv: Sequence[str] | None = None) -> None:
-    """Command line: regenerate the shipped train/test banks into ``--out``."""
-    # Imported here because bank.py itself imports this module.
-    from rlpa_env.profiles.bank import ProfileBank
-
-    parser = argparse.ArgumentParser(description="Regenerate the shipped RLPA profile banks.")
-    parser.add_argument("--out", required=True, help="directory for train.jsonl.gz and test.jsonl.gz")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--n-train", type=int, default=2000)
-    parser.add_argument("--n-test", type=int, default=300)
-    args = parser.parse_args(argv)
-    bank = ProfileBank.generate(seed=args.seed, n_train=args.n_train, n_test=args.n_test)
-    paths = bank.save(args.out)
-    for split, path in paths.items():
-        print(f"{split}: {len(bank.split(split))} profiles -> {path}")
+def __getattr__(name: str) -> Any:
+    # Deprecated for one release: the command line moved to ``rlpa_env.profiles.regenerate`` so that
+    # this module no longer imports ``bank`` (which imports this module).
+    if name == "main":
+        warnings.warn(
+            "rlpa_env.profiles.generator.main moved to rlpa_env.profiles.regenerate.main",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return importlib.import_module("rlpa_env.profiles.regenerate").main
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 if __name__ == "__main__":
-    main()
+    warnings.warn(
+        "`python -m rlpa_env.profiles.generator` is deprecated; use `python -m rlpa_env.profiles.regenerate`",
+        DeprecationWarning,
+        stacklevel=1,
+    )
+    runpy.run_module("rlpa_env.profiles.regenerate", run_name="__main__", alter_sys=True)

@@ -22,8 +22,9 @@ Rules, in the order they apply:
    term inside a longer term of another value does not count ("rock" inside "rock climbing").
    2b. Across lines: when the profile's lines name more distinct values of a category than one
    user holds (``max_values_per_category``, the catalog's ``max_per_profile``: one style, one
-   occupation, ...), every line naming a value of that category matches nothing -- listing all
-   six answer styles is a guess, not an inference.
+   occupation, ...; or, when more, the number of that category's values the scored facts' own texts
+   name), every line naming a value of that category matches nothing -- listing all six answer
+   styles is a guess, not an inference.
 3. **Polarity.** A pair can match only when both sides agree (rule 4 refines this for negative
    terms): a ``dislike`` fact is negative, a ``like`` fact positive, and an ``attribute``/``style``
    fact takes the polarity of its own text, so "has never been abroad" pairs with "has never
@@ -402,6 +403,11 @@ class _FactIndex:
 
     def __init__(self, facts: tuple[Fact, ...], vocabulary: _VocabularyIndex, threshold: float) -> None:
         self.facts = facts
+        named: dict[str, set[int]] = {}
+        for fact in facts:
+            for category, value_index in _analyse_trait(fact.text, vocabulary).named_values:
+                named.setdefault(category, set()).add(value_index)
+        self.values_per_category = {category: len(values) for category, values in named.items()}
         self._threshold = threshold
         self._views = tuple(self._view(fact, vocabulary) for fact in facts)
         self._edges: dict[str, Edges] = {}
@@ -541,15 +547,22 @@ class LexicalProfileScorer:
             self._traits[trait] = analysis
         return analysis
 
-    def _overclaimed(self, analyses: Sequence[_TraitAnalysis]) -> frozenset[str]:
-        """Categories whose lines name more distinct values than one user can hold (rule 2b)."""
+    def _overclaimed(self, analyses: Sequence[_TraitAnalysis], held: Mapping[str, int]) -> frozenset[str]:
+        """Categories whose lines name more distinct values than this user can hold (rule 2b).
+
+        The limit of a category is the larger of ``max_values_per_category`` and ``held``, the number
+        of its values the scored facts' own texts name: an imported persona may hold two family facts
+        ("is married", "has two sons") where a generated profile holds one.
+        """
         named: dict[str, set[int]] = {}
         for analysis in analyses:
             if not analysis.hedged:
                 for category, value_index in analysis.named_values:
                     named.setdefault(category, set()).add(value_index)
         limits = self.max_values_per_category
-        return frozenset(c for c, values in named.items() if len(values) > limits.get(c, len(values)))
+        return frozenset(
+            c for c, values in named.items() if len(values) > max(limits.get(c, len(values)), held.get(c, 0))
+        )
 
     def _index(self, facts: Sequence[Fact]) -> _FactIndex:
         # Facts are shared by identity between a profile and its revealed subsets, so the ids of the
@@ -570,7 +583,7 @@ class LexicalProfileScorer:
             return ProfileScore.from_counts(0, len(traits), len(facts))
         index = self._index(facts)
         analyses = [self._analyse(trait) for trait in traits]
-        overclaimed = self._overclaimed(analyses)
+        overclaimed = self._overclaimed(analyses, index.values_per_category)
         seen: set[str] = set()
         trait_indices: list[int] = []
         rows: list[Edges] = []

@@ -11,7 +11,8 @@ Each turn:
    ``ceil(reveal_fraction * n)``, intimate ones only after rapport), the rapport change and
    ``state.memory``. On a profile request nothing at all is disclosed, whatever else the reply did.
 3. **Wording by the model.** The system prompt holds the whole profile as first-person notes with
-   intimacy marks and the style (``rlpa_env.prompts``). The transcript follows with the roles
+   intimacy marks and the style (``rlpa_env.prompts``); an imported profile adds its original persona
+   text (``Profile.persona``) so the wording can follow it. The transcript follows with the roles
    swapped: the agent's replies are the ``user`` role for the user model. A last system message
    says what to do in this message: what to complain about and exactly which notes to share. It
    comes last so everything before it is a stable prefix that a server's prefix cache reuses.
@@ -28,13 +29,14 @@ Each turn:
 ``opening`` asks the model for a cold greeting with no profile in the prompt at all, and removes
 any sentence that happens to name a fact.
 
-``llm_env_kwargs(base_url, model)`` builds ``gymnasium.make`` kwargs that put the user and both LLM
-judges on one OpenAI-compatible server.
+``rlpa_env.backends.config.llm_env_kwargs`` builds the ``gymnasium.make`` kwargs that put the user and
+both LLM judges on one backend (``llm_env_kwargs`` here is its deprecated alias).
 """
 
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import Any
@@ -65,8 +67,8 @@ class LLMUser:
     """A ``UserSimulator`` whose messages a chat model writes; the module docstring states the rules.
 
     Args:
-        backend: A ``ChatBackend``, a backend name for ``rlpa_env.backends.make_backend``, or ``None``
-            for the embedded local model.
+        backend: A ``ChatBackend``, a backend setting (``"embedded"``, a registered name, a local path; see
+            ``rlpa_env.backends.config``), or ``None`` for the embedded local model.
         max_tokens: Token limit for one user message.
         temperature: Sampling temperature of the user model.
         reveal_fraction: Share of the profile's facts disclosed in one turn at most (rounded up).
@@ -88,9 +90,9 @@ class LLMUser:
             raise ValueError(f"max_tokens and max_words must be at least 1, got {max_tokens} and {max_words}")
         if max_retries < 0:
             raise ValueError(f"max_retries must be >= 0, got {max_retries}")
-        from rlpa_env.backends import make_backend
+        from rlpa_env.backends.config import EMBEDDED, resolve_backend
 
-        self.backend: ChatBackend = make_backend("transformers" if backend is None else backend)
+        self.backend: ChatBackend = resolve_backend(EMBEDDED if backend is None else backend)
         self.rules = ScriptedUser(reveal_fraction=reveal_fraction)
         self.max_tokens = max_tokens
         self.temperature = temperature
@@ -221,7 +223,10 @@ def _remove_marker(text: str) -> str:
 
 @lru_cache(maxsize=1024)
 def _notes(profile: Profile) -> str:
-    return "\n".join(f"- {prompts.INTIMACY_MARKS[f.intimacy]} {f.utterances[0]}" for f in profile.facts)
+    notes = "\n".join(f"- {prompts.INTIMACY_MARKS[f.intimacy]} {f.utterances[0]}" for f in profile.facts)
+    if profile.persona:
+        notes += "\n\n" + prompts.PERSONA_NOTE.format(persona=profile.persona)
+    return notes
 
 
 def _style_text(profile: Profile) -> str:
@@ -238,23 +243,12 @@ def _swapped_transcript(messages: Sequence[dict[str, str]]) -> list[dict[str, st
 
 
 def llm_env_kwargs(base_url: str, model: str, cache_path: str | None = None, **backend_kwargs: Any) -> dict[str, Any]:
-    """``gymnasium.make`` kwargs running the user and both LLM judges on one OpenAI-compatible server.
+    """Deprecated alias of ``rlpa_env.backends.config.llm_env_kwargs`` (kept for one release)."""
+    warnings.warn(
+        "rlpa_env.users.llm.llm_env_kwargs moved to rlpa_env.backends.config.llm_env_kwargs",
+        DeprecationWarning,
+        stacklevel=2,
+    )
+    from rlpa_env.backends.config import llm_env_kwargs as moved
 
-    ``cache_path`` wraps the backend in a ``CachedBackend`` (a disk cache keyed on the request), so a
-    rerun with the same seeds replays without calling the server. ``backend_kwargs`` go to
-    ``OpenAICompatibleBackend`` (``api_key``, ``timeout``, ...). Use it as
-    ``gymnasium.make("RLPA-LLM-v0", **llm_env_kwargs("http://127.0.0.1:8080/v1", "my-model"))``.
-    """
-    from rlpa_env.backends import CachedBackend
-    from rlpa_env.backends.openai_backend import OpenAICompatibleBackend
-    from rlpa_env.rewards.llm_judges import LLMJudgeProfileScorer, LLMResponseJudge
-
-    backend: ChatBackend = OpenAICompatibleBackend(base_url, model, **backend_kwargs)
-    if cache_path is not None:
-        backend = CachedBackend(backend, cache_path)
-    return {
-        "user": "llm",
-        "user_kwargs": {"backend": backend},
-        "profile_scorer": LLMJudgeProfileScorer(backend),
-        "response_judge": LLMResponseJudge(backend),
-    }
+    return moved(base_url, model, cache_path, **backend_kwargs)
