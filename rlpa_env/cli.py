@@ -68,8 +68,8 @@ def run_demo(args: argparse.Namespace) -> int:
 
 def run_envs(args: argparse.Namespace) -> int:
     """Handler of ``rlpa-env envs``."""
-    for env_id, kwargs in rlpa_env.ENV_IDS.items():
-        print(f"{env_id:<20} {', '.join(f'{key}={value!r}' for key, value in kwargs.items())}")
+    for env_id, kwargs in {**rlpa_env.ENV_IDS, **rlpa_env.MOVE_ENV_IDS}.items():
+        print(f"{env_id:<22} {', '.join(f'{key}={value!r}' for key, value in kwargs.items())}")
     return 0
 
 
