@@ -6,6 +6,7 @@ import json
 import pickle
 import warnings
 from pathlib import Path
+from typing import Any
 
 import gymnasium as gym
 import numpy as np
@@ -46,7 +47,8 @@ def _play(env: gym.Env, seed: int, actions: list[int]) -> list[tuple[np.ndarray,
     return steps
 
 
-def _tiny_ppo(seed: int):
+def _tiny_ppo(seed: int) -> Any:
+    """A PPO trained for 128 steps on one seeded RLPA-Discrete-v0 (a couple of seconds on one thread)."""
     import torch
     from stable_baselines3 import PPO
     from stable_baselines3.common.env_util import make_vec_env
