@@ -25,7 +25,7 @@ The wrappers live here, not in ``rlpa_env``, because the turn writer is ``Heuris
 SB3's ``make_vec_env`` passes by default) raises ``TypeError`` naming ``"ansi"``/``"human"``, and
 ``make_vec_env`` then retries without a render mode, as it does for any env that cannot draw.
 
-What PPO learned (see ``examples/README.md``) is written up there with the numbers.
+``examples/README.md`` says what PPO learned, with the numbers.
 """
 
 from __future__ import annotations
@@ -119,7 +119,7 @@ class Move:
 
 
 MOVES: tuple[Move, ...] = tuple(
-    Move(subject, bool(recall), length) for subject in SUBJECTS for recall in (0, 1) for length in LENGTHS
+    Move(subject, recalls, length) for subject in SUBJECTS for recalls in (False, True) for length in LENGTHS
 )
 """Every move, in ``Discrete`` index order (row-major over ``ACTION_DIMS``)."""
 
