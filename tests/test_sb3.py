@@ -48,15 +48,15 @@ def _play(env: gym.Env, seed: int, actions: list[int]) -> list[tuple[np.ndarray,
 
 
 def _tiny_ppo(seed: int) -> Any:
-    """A PPO trained for 128 steps on one seeded RLPA-Discrete-v0 (a couple of seconds on one thread)."""
+    """A PPO trained for 64 steps on one seeded RLPA-Discrete-v0 (a couple of seconds on one thread)."""
     import torch
     from stable_baselines3 import PPO
     from stable_baselines3.common.env_util import make_vec_env
 
     torch.set_num_threads(1)
     env = make_vec_env("RLPA-Discrete-v0", n_envs=1, seed=seed)
-    model = PPO("MlpPolicy", env, n_steps=64, batch_size=32, n_epochs=1, seed=seed, device="cpu")
-    return model.learn(total_timesteps=128)
+    model = PPO("MlpPolicy", env, n_steps=32, batch_size=32, n_epochs=1, seed=seed, device="cpu")
+    return model.learn(total_timesteps=64)
 
 
 @pytest.mark.parametrize("env_id", MOVE_IDS)
