@@ -95,6 +95,11 @@ LENGTHS: tuple[str, ...] = ("short", "medium", "long")
 ACTION_DIMS: tuple[int, int, int] = (len(SUBJECTS), 2, len(LENGTHS))
 """``MultiDiscrete`` sizes: subject, recall (0 no, 1 yes), length. ``Discrete`` is their product."""
 
+# The writer re-reads every earlier statement each turn; these pure text functions are cached for it.
+_salient = lru_cache(maxsize=8192)(_salient_word)
+_positive = lru_cache(maxsize=8192)(lambda text: polarity(text) > 0)
+_complains = lru_cache(maxsize=4096)(complains)
+
 _FOLLOW_UPS = ("What first got you into {word}?", "How long has {word} been part of your life?")
 _ELABORATION = (
     "I find {topic} one of those areas where everyone has a different story, and the small details people "
@@ -185,13 +190,13 @@ class HeuristicTurnWriter:
 
     def observe(self, user_message: str) -> None:
         """Read the user's message: update the profile lines, the recallable statements and the words to avoid."""
-        self._earlier = [trait for trait in self._traits if polarity(trait) > 0]
+        self._earlier = [trait for trait in self._traits if _positive(trait)]
         for old in retracted(user_message):
             gone = set(tokens(old)) - STOPWORDS
             self._traits = [trait for trait in self._traits if not gone & set(tokens(trait))]
             self._earlier = [trait for trait in self._earlier if not gone & set(tokens(trait))]
         self._traits += [trait for trait in extract_traits(user_message) if trait not in self._traits]
-        if complains(user_message):
+        if _complains(user_message):
             self._avoid.update(w for w in tokens(user_message) if w not in STOPWORDS and not is_hollow(w))
         self._last_message = user_message
 
@@ -200,7 +205,7 @@ class HeuristicTurnWriter:
         parts = [_acknowledgement(self._last_message, self._rng, self._avoid)]
         if move.recall:
             heard = set(tokens(self._last_message)) | self._avoid
-            words = [w for w in dict.fromkeys(map(_salient_word, self._earlier)) if w and w not in heard]
+            words = [w for w in dict.fromkeys(map(_salient, self._earlier)) if w and w not in heard]
             if words:
                 start = self._recalls % len(words)
                 self._recalls += 1
@@ -220,7 +225,7 @@ class HeuristicTurnWriter:
             self._asked[topic.name] = times + 1
             return topic.questions[times % len(topic.questions)]
         if move.subject == "follow-up":
-            liked = (_salient_word(trait) for trait in reversed(self._traits) if polarity(trait) > 0)
+            liked = (_salient(trait) for trait in reversed(self._traits) if _positive(trait))
             word = next((w for w in liked if w and w not in self._avoid), None)
             if word is not None:
                 return self._pick(_FOLLOW_UPS).format(word=word)
