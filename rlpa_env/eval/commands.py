@@ -1,8 +1,11 @@
 """The ``evaluate``, ``leaderboard`` and ``show`` subcommands of the ``rlpa-env`` command.
 
 - ``rlpa-env evaluate --agent SPEC [--episodes N --seed S --scenario NAME --env ID --out DIR
-  --turn-timeout SECONDS --env-kwarg KEY=VALUE ...]`` runs ``evaluate``, prints a summary table
-  (with ``rich`` when it is installed) and writes the report files into ``--out``.
+  --turn-timeout SECONDS --env-kwarg KEY=VALUE ... --num-envs N --max-concurrency M]`` runs
+  ``evaluate``, prints a summary table (with ``rich`` when it is installed) and writes the report
+  files into ``--out``. ``--num-envs`` episodes are in flight at once; ``--max-concurrency`` bounds
+  the requests in flight to each model server (the ``--backend-url`` one and the ``openai`` agent's),
+  and defaults to ``--num-envs``.
 - ``rlpa-env leaderboard DIR_OR_REPORT_JSON ... [--out DIR]`` ranks saved reports in one Markdown
   table, prints it, and writes ``leaderboard.md`` and ``leaderboard.png`` into ``--out``.
 - ``rlpa-env show EPISODES_JSONL_OR_DIR [--episode N]`` prints one saved transcript with its
@@ -29,6 +32,8 @@ from rlpa_env.eval.agent_spec import AgentSpecError
 from rlpa_env.eval.report import headline_rows
 from rlpa_env.scenarios import SCENARIOS
 
+OPENAI_AGENT = "openai"
+"""The registered agent on an OpenAI-compatible server; ``--max-concurrency`` bounds its requests too."""
 LEADERBOARD_MARKDOWN = "leaderboard.md"
 LEADERBOARD_PLOT = "leaderboard.png"
 
@@ -43,6 +48,17 @@ def parse_env_kwarg(text: str) -> tuple[str, Any]:
     except json.JSONDecodeError:
         value = raw
     return key.strip(), value
+
+
+def positive_int(text: str) -> int:
+    """An integer of at least 1, or an ``argparse`` error saying so."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
 
 
 def default_out_dir(agent: str, env_id: str, scenario: str | None) -> Path:
@@ -101,6 +117,20 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
     evaluate_parser.add_argument("--backend-model", default=None, help="the model name the --backend-url server serves")
     evaluate_parser.add_argument(
         "--backend-cache", default=None, help="SQLite file caching the backend's completions so reruns replay"
+    )
+    evaluate_parser.add_argument(
+        "--num-envs",
+        type=positive_int,
+        default=1,
+        help="episodes in flight at once: worker processes for scripted roles, threads for model servers, "
+        "one act_batch call per turn for agents that have it; the report does not depend on it (default: 1)",
+    )
+    evaluate_parser.add_argument(
+        "--max-concurrency",
+        type=positive_int,
+        default=None,
+        help="requests in flight to each model server (--backend-url, and the openai agent's base_url) "
+        "(default: --num-envs)",
     )
     evaluate_parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     evaluate_parser.set_defaults(func=run_evaluate)
@@ -163,16 +193,25 @@ def run_evaluate(args: argparse.Namespace) -> int:
     if str(Path.cwd()) not in sys.path:
         sys.path.insert(0, str(Path.cwd()))
     env_kwargs = dict(args.env_kwarg)
+    max_concurrency = args.max_concurrency or args.num_envs
     if args.backend_url or args.backend_model:
         if not (args.backend_url and args.backend_model):
             return _error("--backend-url and --backend-model go together")
         from rlpa_env.users.llm import llm_env_kwargs
 
-        env_kwargs.update(llm_env_kwargs(args.backend_url, args.backend_model, cache_path=args.backend_cache))
+        env_kwargs.update(
+            llm_env_kwargs(
+                args.backend_url, args.backend_model, cache_path=args.backend_cache, max_concurrency=max_concurrency
+            )
+        )
+    agent_kwargs = dict(args.agent_kwarg)
+    if args.agent == OPENAI_AGENT:
+        agent_kwargs.setdefault("max_concurrency", max_concurrency)
     try:
         report = evaluate(
             args.agent,
-            agent_kwargs=dict(args.agent_kwarg),
+            agent_kwargs=agent_kwargs,
+            num_envs=args.num_envs,
             env_id=args.env,
             episodes=args.episodes,
             seed=args.seed,

@@ -41,9 +41,9 @@ TIMING_FILE = "timing.json"
 def jsonable(value: Any) -> Any:
     """``value`` as strict-JSON data: tuples become lists, NaN/inf become ``None``, other objects their repr.
 
-An object whose class keeps ``object``'s repr (which holds a memory address) is written as
-``<module.Class>``, so a report names it the same way on every run.
-"""
+    An object whose class keeps ``object``'s repr (which holds a memory address) is written as
+    ``<module.Class>``, so a report names it the same way on every run.
+    """
     if value is None or isinstance(value, bool | int | str):
         return value
     if isinstance(value, float):

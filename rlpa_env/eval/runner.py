@@ -60,7 +60,10 @@ _SEARCH_DEPTH = 3
 
 
 def chat_backends(value: Any, depth: int = _SEARCH_DEPTH) -> list[ChatBackend]:
-    """The ``ChatBackend`` objects reachable from ``value`` through mappings and attributes, ``depth`` levels deep."""
+    """The ``ChatBackend`` objects reachable from ``value`` through mappings, lists, tuples and attributes.
+
+    The search stops ``depth`` levels below ``value`` (a role holds its backend one or two levels down).
+    """
     found: dict[int, ChatBackend] = {}
 
     def visit(item: Any, level: int) -> None:
@@ -71,6 +74,8 @@ def chat_backends(value: Any, depth: int = _SEARCH_DEPTH) -> list[ChatBackend]:
             return
         if isinstance(item, Mapping):
             children: Any = item.values()
+        elif isinstance(item, list | tuple):
+            children = item
         elif hasattr(item, "__dict__") and not isinstance(item, type):
             children = vars(item).values()
         else:
