@@ -65,13 +65,9 @@ class FakeChatServer:
                 finally:
                     with server._lock:
                         server.in_flight -= 1
-                payload = {
-                    "id": "fake",
-                    "object": "chat.completion",
-                    "created": 0,
-                    "model": body["model"],
-                    "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],
-                }
+                choice = {"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}
+                payload = {"id": "fake", "object": "chat.completion", "created": 0, "model": body["model"]}
+                payload["choices"] = [choice]
                 data = json.dumps(payload if status == 200 else {"error": {"message": text}}).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
