@@ -23,7 +23,7 @@ import pytest
 from third_party_agent import CuriousAgent, curious_reply
 
 from rlpa_env import prompts
-from rlpa_env.backends import CachedBackend
+from rlpa_env.backends import CachedBackend, ReplicaPoolBackend
 from rlpa_env.backends.openai_backend import OpenAICompatibleBackend
 from rlpa_env.cli import main as cli_main
 from rlpa_env.episode import Episode
@@ -315,6 +315,44 @@ def test_cached_backend_serves_many_threads_and_waits_on_the_server_outside_its_
     reopened = CachedBackend(OpenAICompatibleBackend(fake_server.url, "fake"), tmp_path / "c.sqlite")
     assert [reopened.complete(conversations[n], seed=n) for n in range(20)] == [expected[n] for n in range(20)]
     assert reopened.misses == 0
+
+
+def test_a_replica_pool_sends_each_request_to_the_least_busy_replica():
+    servers = [FakeChatServer(), FakeChatServer()]
+    try:
+        pool = ReplicaPoolBackend([OpenAICompatibleBackend(server.url, "fake") for server in servers])
+        single = [pool.complete([{"role": "user", "content": f"one at a time {n}"}]) for n in range(3)]
+        assert [server.requests for server in servers] == [3, 0]  # a lone caller stays on the first replica
+        conversations = [[{"role": "user", "content": f"together {n}"}] for n in range(8)]
+        answers = pool.complete_batch(conversations)
+        assert servers[1].requests > 0 and sum(server.requests for server in servers) == 11
+        reference = OpenAICompatibleBackend(servers[0].url, "fake")
+        assert answers == [reference.complete(conversation) for conversation in conversations]
+        assert single == [reference.complete([{"role": "user", "content": f"one at a time {n}"}]) for n in range(3)]
+    finally:
+        for server in servers:
+            server.close()
+
+
+@pytest.mark.timeout(60)
+def test_cli_spreads_llm_roles_over_replicas_with_at_most_max_concurrency_requests_each(tmp_path):
+    servers = [FakeChatServer(), FakeChatServer()]
+    try:
+        urls = [arg for server in servers for arg in ("--backend-url", server.url)]
+        argv = ["evaluate", "--env", "RLPA-LLM-v0", *urls, "--backend-model", "fake", "--episodes", "6"]
+        argv += ["--env-kwarg", "max_turns=2", "--num-envs", "4", "--max-concurrency", "1", "--no-progress"]
+        assert cli_main([*argv, "--out", str(tmp_path / "out")]) == 0
+        assert all(server.requests > 0 and server.max_in_flight == 1 for server in servers)
+        assert json.loads((tmp_path / "out" / "report.json").read_text())["metrics"]["episodes"] == 6
+    finally:
+        for server in servers:
+            server.close()
+
+
+def test_a_replica_pool_refuses_replicas_of_different_models(fake_server):
+    replicas = [OpenAICompatibleBackend(fake_server.url, "a"), OpenAICompatibleBackend(fake_server.url, "b")]
+    with pytest.raises(ValueError, match=r"replicas must serve one model, got \['a', 'b'\]"):
+        ReplicaPoolBackend(replicas)
 
 
 # -- progress ------------------------------------------------------------------------------------

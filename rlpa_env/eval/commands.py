@@ -110,9 +110,11 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
     )
     evaluate_parser.add_argument(
         "--backend-url",
+        action="append",
         default=None,
         help="run the simulated user and both judges as LLMs on this OpenAI-compatible server (e.g. "
-        "http://127.0.0.1:8080/v1); needs --backend-model",
+        "http://127.0.0.1:8080/v1); needs --backend-model; repeat it for replicas of one model, and each "
+        "request goes to the least busy one",
     )
     evaluate_parser.add_argument("--backend-model", default=None, help="the model name the --backend-url server serves")
     evaluate_parser.add_argument(
@@ -201,7 +203,10 @@ def run_evaluate(args: argparse.Namespace) -> int:
 
         env_kwargs.update(
             llm_env_kwargs(
-                args.backend_url, args.backend_model, cache_path=args.backend_cache, max_concurrency=max_concurrency
+                args.backend_url[0] if len(args.backend_url) == 1 else args.backend_url,
+                args.backend_model,
+                cache_path=args.backend_cache,
+                max_concurrency=max_concurrency,
             )
         )
     agent_kwargs = dict(args.agent_kwarg)

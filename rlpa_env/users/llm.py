@@ -238,19 +238,26 @@ def _swapped_transcript(messages: Sequence[dict[str, str]]) -> list[dict[str, st
     return recent
 
 
-def llm_env_kwargs(base_url: str, model: str, cache_path: str | None = None, **backend_kwargs: Any) -> dict[str, Any]:
+def llm_env_kwargs(
+    base_url: str | Sequence[str], model: str, cache_path: str | None = None, **backend_kwargs: Any
+) -> dict[str, Any]:
     """``gymnasium.make`` kwargs running the user and both LLM judges on one OpenAI-compatible server.
+
+    Several URLs (replicas of one model, e.g. one ``llama_cpp.server`` per slot) are served through a
+    ``ReplicaPoolBackend``, which sends each request to the least busy replica.
 
     ``cache_path`` wraps the backend in a ``CachedBackend`` (a disk cache keyed on the request), so a
     rerun with the same seeds replays without calling the server. ``backend_kwargs`` go to
     ``OpenAICompatibleBackend`` (``api_key``, ``timeout``, ...). Use it as
     ``gymnasium.make("RLPA-LLM-v0", **llm_env_kwargs("http://127.0.0.1:8080/v1", "my-model"))``.
     """
-    from rlpa_env.backends import CachedBackend
+    from rlpa_env.backends import CachedBackend, ReplicaPoolBackend
     from rlpa_env.backends.openai_backend import OpenAICompatibleBackend
     from rlpa_env.rewards.llm_judges import LLMJudgeProfileScorer, LLMResponseJudge
 
-    backend: ChatBackend = OpenAICompatibleBackend(base_url, model, **backend_kwargs)
+    urls = [base_url] if isinstance(base_url, str) else list(base_url)
+    replicas = [OpenAICompatibleBackend(url, model, **backend_kwargs) for url in urls]
+    backend: ChatBackend = replicas[0] if len(replicas) == 1 else ReplicaPoolBackend(replicas)
     if cache_path is not None:
         backend = CachedBackend(backend, cache_path)
     return {
