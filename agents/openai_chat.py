@@ -19,19 +19,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import numpy as np
-
 from rlpa_env import prompts
-from rlpa_env.backends.base import ChatBackend
-
-_SEED_SPACE = 2**31
-
-
-def turn_seed(episode_seed: int | None, turn: int) -> int | None:
-    """A seed for one turn derived from the episode seed and the turn number; ``None`` without a seed."""
-    if episode_seed is None:
-        return None
-    return int(np.random.SeedSequence([episode_seed, turn]).generate_state(1)[0] % _SEED_SPACE)
+from rlpa_env.backends.base import ChatBackend, check_generation_options, turn_seed
 
 
 def agent_messages(observation: str, info: Mapping[str, Any], system_prompt: str) -> list[dict[str, str]]:
@@ -60,10 +49,7 @@ class ChatAgent:
         temperature: float = 0.7,
         system_prompt: str = prompts.AGENT_SYSTEM,
     ) -> None:
-        if max_tokens < 1:
-            raise ValueError(f"max_tokens must be at least 1, got {max_tokens}")
-        if temperature < 0:
-            raise ValueError(f"temperature must be >= 0, got {temperature}")
+        check_generation_options(max_tokens, temperature)
         self.backend = backend
         self.max_tokens = max_tokens
         self.temperature = temperature

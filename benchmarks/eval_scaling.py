@@ -11,8 +11,8 @@ Two parts, each printed as episodes/s per N and the ratio to N = 1 from this one
   8 episodes of 3 turns, N = 1 then N = 4 against the same deployment. llama-cpp-python's
   ``python -m llama_cpp.server`` answers one request at a time (a global lock around its model), so
   a slot is one server process (started by ``rlpa_env.backends.llamacpp_backend.llama_server``, with
-  that server's default of ``cpu_count // 2`` threads) and the user and judges reach them through
-  ``llm_env_kwargs`` with one URL per slot (a ``ReplicaPoolBackend``). Each server answers one
+  that server's default of ``cpu_count // 2`` threads) and the user and judges reach them through one
+  ``ReplicaPoolBackend`` over the slots' URLs. Each server answers one
   warm-up request before timing. Target: N = 4 at least 2x N = 1.
 
 Times are ``Report.timing.total_s`` (the episodes' wall time, without metrics and report writing).
@@ -72,9 +72,10 @@ def scripted(rounds: int) -> None:
 
 def llm(slots: int, episodes: int, turns: int, log_dir: Path) -> None:
     """Part (b): user and judges on ``slots`` llama.cpp servers, N = 1 then N = 4."""
+    from rlpa_env.backends import ReplicaPoolBackend
+    from rlpa_env.backends.config import llm_env_kwargs
     from rlpa_env.backends.llamacpp_backend import llama_server
     from rlpa_env.backends.openai_backend import OpenAICompatibleBackend
-    from rlpa_env.users.llm import llm_env_kwargs
 
     log_dir.mkdir(parents=True, exist_ok=True)
     with contextlib.ExitStack() as stack:
@@ -86,7 +87,8 @@ def llm(slots: int, episodes: int, turns: int, log_dir: Path) -> None:
         rates: dict[int, float] = {}
         reports: dict[int, Report] = {}
         for num_envs in LLM_NUM_ENVS:
-            env_kwargs = llm_env_kwargs(urls, "smollm2", max_concurrency=max(LLM_NUM_ENVS), read_timeout=600.0)
+            replicas = [OpenAICompatibleBackend(url, "smollm2", read_timeout=600.0) for url in urls]
+            env_kwargs = llm_env_kwargs(ReplicaPoolBackend(replicas))
             report = evaluate(
                 "heuristic", env_id="RLPA-LLM-v0", episodes=episodes, seed=0, num_envs=num_envs, progress=False,
                 max_turns=turns, **env_kwargs,

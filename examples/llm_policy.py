@@ -17,8 +17,8 @@ import argparse
 import gymnasium as gym
 
 import rlpa_env  # noqa: F401  (registers the ids)
-from agents.base import run_episode
 from agents.hf import TransformersAgent
+from rlpa_env.episode import run_episode
 
 
 def main() -> None:

@@ -15,6 +15,19 @@ RLPA-ColdStart-v0      split="test", scenario="cold-start" (bare opening, negati
 RLPA-LLM-v0            split="test", user="llm", profile_scorer="llm", response_judge="llm"
                        (user and judges on the embedded SmolLM2 model; needs the ``llm`` extra)
 =====================  =====================================================================
+
+Layers, lowest first; a module imports only from its own layer or a lower one, and no files or
+packages import each other in a cycle (``tests/test_architecture.py`` walks the imports):
+text/parsing/spaces -> profiles -> reply analysis -> users/rewards -> env/episode -> eval -> cli;
+agents on top.
+
+- text/parsing/spaces: ``text``, ``parsing``, ``spaces``, with the other leaves ``prompts``,
+  ``registry`` and ``backends`` (chat backends and the one-backend setting, ``backends.config``);
+- ``profiles``; reply analysis (``signals``); ``users`` and ``rewards``;
+- ``env`` with ``episode`` (``Episode``, ``TurnRecord``, ``run_episode``, the ``AGENTS`` registry)
+  and ``scenarios``; ``eval``; ``cli``;
+- the ``agents`` package builds on all of it; ``rlpa_env`` names its agents by import-path strings
+  in ``rlpa_env.episode.AGENTS`` and never imports ``agents``.
 """
 
 from __future__ import annotations

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import copy
 import functools
+import hashlib
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
 
 import gymnasium as gym
+import numpy as np
 
+from rlpa_env.backends.base import SEED_SPACE, ChatBackend, turn_seed
+from rlpa_env.backends.config import resolve_backend, role_kwargs, uses_a_backend
 from rlpa_env.parsing import ParsedTurn, TurnFormatError, parse_turn
+from rlpa_env.profiles.aloe import inferred_profile
 from rlpa_env.profiles.bank import ProfileBank
 from rlpa_env.profiles.types import Fact, Profile
 from rlpa_env.rewards import PROFILE_SCORERS, RESPONSE_JUDGES
@@ -39,6 +45,7 @@ class _Episode:
 
     dialogue: DialogueState
     scenario: Scenario
+    seed: int
     previous_f1: float = 0.0
     done: bool = False
     shifted_fact_ids: tuple[str, str] | None = None
@@ -131,8 +138,16 @@ class RLPAEnv(gym.Env[str, str]):
     - ``split``: ``"train"`` or ``"test"`` profiles of ``bank`` (default the shipped bank).
     - ``bank``: a ``ProfileBank``; ``profiles``: a sequence of ``Profile`` used instead of a split.
     - ``user``: ``"scripted"`` (default), ``"llm"`` or a ``UserSimulator``; ``user_kwargs`` for a named one.
-    - ``profile_scorer``: ``"lexical"`` (default), ``"embedding"``, ``"llm"`` or a ``ProfileScorer``.
-    - ``response_judge``: ``"rule"`` (default), ``"llm"`` or a ``ResponseJudge``.
+    - ``profile_scorer``: ``"lexical"`` (default), ``"embedding"``, ``"llm"`` or a ``ProfileScorer``;
+      ``profile_scorer_kwargs`` for a named one, e.g. ``profile_scorer="llm",
+      profile_scorer_kwargs={"backend": "openai", "max_retries": 1}``.
+    - ``response_judge``: ``"rule"`` (default), ``"llm"`` or a ``ResponseJudge``; ``response_judge_kwargs``
+      for a named one.
+    - ``backend``: one setting for every role named ``"llm"`` whose kwargs choose no backend:
+      ``"embedded"`` (the shipped SmolLM2), a server URL (``"http://127.0.0.1:8080/v1"``, with
+      ``backend_kwargs={"model": ...}``), a local model path or a ``ChatBackend``; ``backend_kwargs``
+      may add ``cache_path`` and backend options (see ``rlpa_env.backends.config``).
+      ``gymnasium.make("RLPA-LLM-v0", backend="embedded")`` runs the user and both judges on one model.
     - ``judge_sees``: ``"true"`` (default) judges fit against the hidden profile; ``"inferred"``
       against the agent's own traits, as the paper's code does.
     - ``scenario``: ``"standard"``, ``"preference-shift"``, ``"long-horizon"`` or ``"cold-start"``.
@@ -159,7 +174,11 @@ class RLPAEnv(gym.Env[str, str]):
         user: str | UserSimulator = "scripted",
         user_kwargs: Mapping[str, Any] | None = None,
         profile_scorer: str | ProfileScorer = "lexical",
+        profile_scorer_kwargs: Mapping[str, Any] | None = None,
         response_judge: str | ResponseJudge = "rule",
+        response_judge_kwargs: Mapping[str, Any] | None = None,
+        backend: str | ChatBackend | None = None,
+        backend_kwargs: Mapping[str, Any] | None = None,
         judge_sees: Literal["true", "inferred"] = "true",
         scenario: str = "standard",
         max_turns: int | None = None,
@@ -187,9 +206,14 @@ class RLPAEnv(gym.Env[str, str]):
         else:
             self.profiles = (bank or ProfileBank.default()).split(split)
         self._profiles_by_id = {profile.id: profile for profile in self.profiles}
-        self.user: UserSimulator = USERS.make(user, **dict(user_kwargs or {}))
-        self.profile_scorer: ProfileScorer = PROFILE_SCORERS.make(profile_scorer)
-        self.response_judge: ResponseJudge = RESPONSE_JUDGES.make(response_judge)
+        shared = _shared_backend(backend, backend_kwargs, user, profile_scorer, response_judge)
+        self.user: UserSimulator = USERS.make(user, **role_kwargs("user", user, user_kwargs, shared))
+        self.profile_scorer: ProfileScorer = PROFILE_SCORERS.make(
+            profile_scorer, **role_kwargs("profile_scorer", profile_scorer, profile_scorer_kwargs, shared)
+        )
+        self.response_judge: ResponseJudge = RESPONSE_JUDGES.make(
+            response_judge, **role_kwargs("response_judge", response_judge, response_judge_kwargs, shared)
+        )
         self.judge_sees = judge_sees
         self.scenario = SCENARIOS[scenario]
         self.max_turns = max_turns
@@ -208,6 +232,8 @@ class RLPAEnv(gym.Env[str, str]):
     def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None) -> tuple[str, dict[str, Any]]:
         """Start an episode: draw (or take from ``options``) a profile and return the user's opening."""
         super().reset(seed=seed)
+        # Read before any draw, so it is fixed by the seed (or by the generator's history when unseeded).
+        episode_seed = seed if seed is not None else _generator_seed(self.np_random)
         options = dict(options or {})
         unknown = set(options) - {"profile_id", "profile", "scenario"}
         if unknown:
@@ -220,7 +246,7 @@ class RLPAEnv(gym.Env[str, str]):
         dialogue.rapport = scenario.initial_rapport
         opening = scenario.opening or self.user.opening(profile, self.np_random)
         dialogue.messages.append({"role": "user", "content": opening})
-        self._episode = _Episode(dialogue=dialogue, scenario=scenario)
+        self._episode = _Episode(dialogue=dialogue, scenario=scenario, seed=episode_seed)
         return opening, self._info({})
 
     def step(self, action: str) -> tuple[str, float, bool, bool, dict[str, Any]]:
@@ -240,6 +266,7 @@ class RLPAEnv(gym.Env[str, str]):
             reply = action[: self.action_space.max_length]
         else:
             reply = parsed.response
+            self._seed_model_roles(episode.seed, dialogue.turn)
             profile_score = self.profile_scorer.score(parsed.traits, dialogue.profile.facts)
             response_score = self.response_judge.judge(self._judge_context(dialogue, parsed), reply)
             reward_profile = profile_score.f1
@@ -334,8 +361,20 @@ class RLPAEnv(gym.Env[str, str]):
         except TurnFormatError as error:
             return None, str(error)
 
+    def _seed_model_roles(self, episode_seed: int, turn: int) -> None:
+        """Hand ``turn_seed(episode_seed, turn)`` to the judges that sample from a model (``set_turn_seed``)."""
+        roles = (self.profile_scorer, self.response_judge)
+        setters = [setter for role in roles if (setter := getattr(role, "set_turn_seed", None)) is not None]
+        if setters:
+            seed = turn_seed(episode_seed, turn)
+            for setter in setters:
+                setter(seed)
+
     def _judge_context(self, dialogue: DialogueState, parsed: ParsedTurn) -> JudgeContext:
-        profile = dialogue.profile if self.judge_sees == "true" else _inferred_profile(dialogue.profile.id, parsed)
+        if self.judge_sees == "true":
+            profile = dialogue.profile
+        else:
+            profile = inferred_profile(parsed.traits, f"{dialogue.profile.id}-inferred")
         return JudgeContext(
             messages=tuple(dialogue.messages),
             profile=profile,
@@ -420,8 +459,25 @@ def _revealed_f1(score: ProfileScore, parsed: ParsedTurn | None, revealed_fact_i
     return ProfileScore.from_counts(matched, len(parsed.traits), len(revealed)).f1
 
 
-def _inferred_profile(profile_id: str, parsed: ParsedTurn) -> Profile:
-    """The agent's own traits as a profile, for judges that judge fit against what the agent inferred."""
-    from rlpa_env.profiles.aloe import profile_from_text
+def _generator_seed(generator: np.random.Generator) -> int:
+    """A seed read from ``generator``'s state without drawing from it (the episode seed of an unseeded reset)."""
+    state = json.dumps(generator.bit_generator.state, sort_keys=True, default=str)
+    return int.from_bytes(hashlib.sha256(state.encode()).digest()[:4], "little") % SEED_SPACE
 
-    return profile_from_text("\n".join(parsed.traits) or "nothing known", f"{profile_id}-inferred")
+
+def _shared_backend(
+    setting: str | ChatBackend | None, options: Mapping[str, Any] | None, *roles: object
+) -> ChatBackend | None:
+    """The one backend of the ``backend`` setting, or ``None``; an error when no role could use it."""
+    if setting is None:
+        if options:
+            raise ValueError("backend_kwargs given without backend; pass backend='embedded', a URL or a path")
+        return None
+    names = dict(zip(("user", "profile_scorer", "response_judge"), roles, strict=True))
+    if not uses_a_backend(names):
+        raise ValueError(
+            f"backend={setting!r} is given but no role runs on a chat model (user={names['user']!r}, "
+            f"profile_scorer={names['profile_scorer']!r}, response_judge={names['response_judge']!r}); "
+            "name one of them 'llm' (RLPA-LLM-v0 names all three)"
+        )
+    return resolve_backend(setting, **dict(options or {}))

@@ -3,11 +3,15 @@
 Tags are matched case-insensitively and may carry surrounding whitespace. Trait lines may start
 with ``-``, ``*``, ``•`` or ``1.``/``1)``; blank lines are skipped. Only whitespace may appear
 outside the two blocks. Anything else raises ``TurnFormatError`` whose message says what was wrong.
+
+``last_user_message(messages)`` reads the message a turn answers from a ``{"role", "content"}``
+transcript.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 MAX_TRAITS = 64
@@ -67,3 +71,11 @@ def format_turn(traits: tuple[str, ...] | list[str], response: str) -> str:
     """Write ``traits`` and ``response`` in the turn format (the inverse of ``parse_turn``)."""
     lines = "\n".join(f"- {trait}" for trait in traits)
     return f"<profile>\n{lines}\n</profile>\n\n<response>\n{response}\n</response>"
+
+
+def last_user_message(messages: Sequence[Mapping[str, str]]) -> str:
+    """The content of the latest ``"user"`` message of ``messages``, or ``""`` when there is none."""
+    for message in reversed(messages):
+        if message["role"] == "user":
+            return message["content"]
+    return ""

@@ -17,7 +17,7 @@ import pytest
 
 from rlpa_env.backends import BACKENDS, CachedBackend, make_backend
 from rlpa_env.backends import embedded as embedded_module
-from rlpa_env.backends.base import ChatBackend, Messages
+from rlpa_env.backends.base import Messages
 
 torch = pytest.importorskip("torch")
 transformers = pytest.importorskip("transformers")
@@ -290,10 +290,6 @@ def test_cache_batch_sends_only_the_misses_in_one_call(tmp_path: Path) -> None:
     assert answers == ["b|256|0.0|None", "c|256|0.0|None", "a|256|0.0|None", "d|256|0.0|None", "c|256|0.0|None"]
     assert inner.calls == [2, 2]
     assert (cache.hits, cache.misses) == (2, 5)
-
-
-def test_cached_backend_satisfies_the_chat_backend_protocol(tmp_path: Path) -> None:
-    assert isinstance(CachedBackend(CountingBackend(), tmp_path / "c.sqlite"), ChatBackend)
 
 
 def test_registry_lists_the_backends_and_builds_them_by_name() -> None:

@@ -9,8 +9,6 @@ from hypothesis import strategies as st
 import rlpa_env  # noqa: F401
 from rlpa_env.parsing import format_turn
 
-_ENV = gym.make("RLPA-v0", max_action_length=4096).unwrapped
-
 binary_looking = st.binary(max_size=300).map(lambda raw: raw.decode("latin-1"))
 turn_shaped = st.builds(
     format_turn,
@@ -30,9 +28,11 @@ actions = st.one_of(
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(0, 2**16), turns=st.lists(actions, min_size=1, max_size=4))
 def test_step_never_crashes_and_bad_turns_earn_zero_with_a_reason(seed: int, turns: list[str]) -> None:
-    _ENV.reset(seed=seed)
+    # A fresh env per example: no state (rapport, caches, RNG) leaks from one example into the next.
+    env = gym.make("RLPA-v0", max_action_length=4096).unwrapped
+    env.reset(seed=seed)
     for action in turns:
-        observation, reward, terminated, truncated, info = _ENV.step(action)
+        observation, reward, terminated, truncated, info = env.step(action)
         assert isinstance(observation, str) and observation
         assert 0.0 <= reward <= 2.0
         if not info["format_ok"]:

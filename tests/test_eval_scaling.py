@@ -24,13 +24,13 @@ from third_party_agent import CuriousAgent, curious_reply
 
 from rlpa_env import prompts
 from rlpa_env.backends import CachedBackend, ReplicaPoolBackend
+from rlpa_env.backends.config import llm_env_kwargs
 from rlpa_env.backends.openai_backend import OpenAICompatibleBackend
 from rlpa_env.cli import main as cli_main
 from rlpa_env.episode import Episode
 from rlpa_env.eval import evaluate
 from rlpa_env.eval.runner import execution_mode
 from rlpa_env.rewards.base import CRITERIA
-from rlpa_env.users.llm import llm_env_kwargs
 
 SERVER_FAULT_MARKER = "please-break-the-server"
 USER_LINES = (
@@ -245,29 +245,31 @@ def test_an_act_batch_agent_answers_every_slot_in_one_call_and_the_report_matche
 
 
 @pytest.mark.timeout(120)
-def test_reports_are_byte_identical_for_one_four_and_sixteen_envs_with_a_cached_llm_backend(fake_server, tmp_path):
-    def run(num_envs: int, cache: Path) -> tuple[bytes, bytes]:
-        env_kwargs = llm_env_kwargs(fake_server.url, "fake", cache_path=str(cache), max_concurrency=4)
+def test_reports_are_byte_identical_for_one_four_and_sixteen_envs_with_a_cached_llm_backend(
+    fake_server, tmp_path, monkeypatch
+):
+    def run(num_envs: int, cache_dir: Path) -> tuple[bytes, bytes]:
+        cache_dir.mkdir(exist_ok=True)
+        monkeypatch.chdir(cache_dir)  # the relative cache path is the same setting in every run
         report = evaluate(
-            "heuristic", env_id="RLPA-LLM-v0", episodes=12, seed=1, num_envs=num_envs, progress=False,
-            max_turns=3, **env_kwargs,
+            "heuristic", env_id="RLPA-LLM-v0", episodes=12, seed=1, num_envs=num_envs, max_concurrency=4,
+            progress=False, max_turns=3, **llm_env_kwargs(fake_server.url, "fake", cache_path="cache.sqlite"),
         )  # fmt: skip
-        return saved_files(report, tmp_path / f"n{num_envs}-{cache.stem}")
+        return saved_files(report, tmp_path / f"n{num_envs}-{cache_dir.name}")
 
-    first = run(1, tmp_path / "shared.sqlite")
+    first = run(1, tmp_path / "shared")
     requests_to_fill_the_cache = fake_server.requests
-    assert run(4, tmp_path / "shared.sqlite") == first
+    assert run(4, tmp_path / "shared") == first
     assert fake_server.requests == requests_to_fill_the_cache  # replayed from the cache alone
-    assert run(16, tmp_path / "cold.sqlite") == first  # a cold cache at N = 16 asks the server again
+    assert run(16, tmp_path / "cold") == first  # a cold cache at N = 16 asks the server again
     assert fake_server.requests == 2 * requests_to_fill_the_cache
     assert 2 <= fake_server.max_in_flight <= 4
-    report = json.loads(first[0])
-    assert report["env_kwargs"]["profile_scorer"] == "<rlpa_env.rewards.llm_judges.LLMJudgeProfileScorer>"
+    assert json.loads(first[0])["env_kwargs"]["backend"] == fake_server.url
 
 
 @pytest.mark.timeout(60)
 def test_a_server_error_ends_only_the_episode_whose_request_failed(fake_server):
-    env_kwargs = llm_env_kwargs(fake_server.url, "fake", max_retries=0, max_concurrency=4)
+    env_kwargs = llm_env_kwargs(fake_server.url, "fake", max_retries=0)
     report = evaluate(
         ServerBreakingAgent(), env_id="RLPA-LLM-v0", episodes=8, seed=0, num_envs=4, progress=False, max_turns=3,
         **env_kwargs,

@@ -330,7 +330,9 @@ def test_cli_reports_a_bad_agent_spec_as_an_error(capsys):
     [
         (["--agent", "heuristic", "--agent-kwarg", "temperature=0.5"], "cannot be built with ['temperature']"),
         (["--agent", "third_party_agent:CuriousAgent", "--agent-kwarg", "x=1"], "registered agents only"),
-        (["--backend-url", "http://127.0.0.1:9/v1"], "--backend-url and --backend-model go together"),
+        (["--backend-url", "http://127.0.0.1:9/v1"], "needs the served model's name: pass model="),
+        (["--backend", "no/such/model/dir"], "neither 'embedded', a server URL"),
+        (["--backend-model", "smollm2"], "--backend-model and --backend-cache need --backend"),
     ],
 )
 def test_cli_rejects_inconsistent_agent_and_backend_options(argv, message, capsys):

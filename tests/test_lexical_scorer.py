@@ -8,44 +8,105 @@ import sys
 
 import numpy as np
 import pytest
+from factories import make_fact
 
 from rlpa_env.profiles.types import Fact
-from rlpa_env.rewards import PROFILE_SCORERS, RESPONSE_JUDGES, ProfileScorer
+from rlpa_env.rewards import PROFILE_SCORERS, RESPONSE_JUDGES
 from rlpa_env.rewards.lexical import LexicalProfileScorer
 
-
-def _fact(fact_id: str, value: str, text: str, aliases: tuple[str, ...] = (), kind: str = "attribute") -> Fact:
-    category = fact_id.split(".")[0]
-    return Fact(
-        id=fact_id,
-        category=category,
-        value=value,
-        text=text,
-        utterances=(f"About me: {text}.",),
-        keywords=(value.split()[0],),
-        aliases=aliases,
-        kind=kind,  # type: ignore[arg-type]
-    )
-
-
-NURSE = _fact(
+NURSE = make_fact(
     "occupation.pediatric_nurse",
     "pediatric nurse",
     "works as a pediatric nurse",
-    ("children's nurse", "paediatric nurse", "nurse at a children's hospital"),
+    "About me: works as a pediatric nurse.",
+    ("pediatric",),
+    aliases=("children's nurse", "paediatric nurse", "nurse at a children's hospital"),
 )
-DOG = _fact("pet.golden_retriever", "golden retriever", "has a golden retriever", ("dog", "retriever"))
-VEGETARIAN = _fact("diet.vegetarian", "vegetarian", "is vegetarian", ("veggie", "meat-free"))
-LISBON = _fact("location.lisbon", "lisbon", "lives in Lisbon", ("lisboa",))
-JAZZ = _fact("music.jazz", "jazz", "loves jazz", ("jazz music", "smooth jazz"), kind="like")
-BLUES = _fact("music.blues", "blues", "loves blues", ("blues music",), kind="like")
-SEAFOOD = _fact("food.seafood", "seafood", "dislikes seafood", ("fish", "shellfish"), kind="dislike")
-HIKING = _fact("hobby.hiking", "hiking", "goes hiking", ("hillwalking", "trekking"))
-CLIMBING = _fact("hobby.rock_climbing", "rock climbing", "goes rock climbing", ("bouldering", "climbing"))
-KIDS = _fact("family.two_young_kids", "two young kids", "has two young children", ("two kids", "young children"))
-BRIEF = _fact("style.short_replies", "short replies", "prefers short replies", ("brief replies",), kind="style")
-SCIFI = _fact("reading.science_fiction", "science fiction", "loves science fiction books", ("sci-fi",), kind="like")
-RETIRED = _fact("occupation.retired", "retired", "is retired", ("retiree", "no longer works"))
+DOG = make_fact(
+    "pet.golden_retriever",
+    "golden retriever",
+    "has a golden retriever",
+    "About me: has a golden retriever.",
+    ("golden",),
+    aliases=("dog", "retriever"),
+)
+VEGETARIAN = make_fact(
+    "diet.vegetarian",
+    "vegetarian",
+    "is vegetarian",
+    "About me: is vegetarian.",
+    ("vegetarian",),
+    aliases=("veggie", "meat-free"),
+)
+LISBON = make_fact(
+    "location.lisbon", "lisbon", "lives in Lisbon", "About me: lives in Lisbon.", ("lisbon",), aliases=("lisboa",)
+)
+JAZZ = make_fact(
+    "music.jazz",
+    "jazz",
+    "loves jazz",
+    "About me: loves jazz.",
+    ("jazz",),
+    aliases=("jazz music", "smooth jazz"),
+    kind="like",
+)
+BLUES = make_fact(
+    "music.blues", "blues", "loves blues", "About me: loves blues.", ("blues",), aliases=("blues music",), kind="like"
+)
+SEAFOOD = make_fact(
+    "food.seafood",
+    "seafood",
+    "dislikes seafood",
+    "About me: dislikes seafood.",
+    ("seafood",),
+    aliases=("fish", "shellfish"),
+    kind="dislike",
+)
+HIKING = make_fact(
+    "hobby.hiking", "hiking", "goes hiking", "About me: goes hiking.", ("hiking",), aliases=("hillwalking", "trekking")
+)
+CLIMBING = make_fact(
+    "hobby.rock_climbing",
+    "rock climbing",
+    "goes rock climbing",
+    "About me: goes rock climbing.",
+    ("rock",),
+    aliases=("bouldering", "climbing"),
+)
+KIDS = make_fact(
+    "family.two_young_kids",
+    "two young kids",
+    "has two young children",
+    "About me: has two young children.",
+    ("two",),
+    aliases=("two kids", "young children"),
+)
+BRIEF = make_fact(
+    "style.short_replies",
+    "short replies",
+    "prefers short replies",
+    "About me: prefers short replies.",
+    ("short",),
+    aliases=("brief replies",),
+    kind="style",
+)
+SCIFI = make_fact(
+    "reading.science_fiction",
+    "science fiction",
+    "loves science fiction books",
+    "About me: loves science fiction books.",
+    ("science",),
+    aliases=("sci-fi",),
+    kind="like",
+)
+RETIRED = make_fact(
+    "occupation.retired",
+    "retired",
+    "is retired",
+    "About me: is retired.",
+    ("retired",),
+    aliases=("retiree", "no longer works"),
+)
 
 PROFILE: tuple[Fact, ...] = (NURSE, DOG, VEGETARIAN, LISBON, JAZZ, SEAFOOD, HIKING, KIDS, BRIEF, SCIFI)
 
@@ -129,15 +190,33 @@ def test_generic_words_alone_do_not_match(scorer: LexicalProfileScorer, trait: s
 
 
 def test_longer_term_of_another_value_shadows_a_short_one(scorer: LexicalProfileScorer) -> None:
-    rock_lover = _fact("music.rock", "rock", "loves rock", kind="like")
+    rock_lover = make_fact("music.rock", "rock", "loves rock", "About me: loves rock.", ("rock",), kind="like")
     assert _matched_ids(scorer, ["goes rock climbing"], (rock_lover,)) == []
     assert _matched_ids(scorer, ["goes rock climbing"], (rock_lover, CLIMBING)) == [CLIMBING.id]
 
 
 def test_freeform_facts_without_aliases_match_paraphrases(scorer: LexicalProfileScorer) -> None:
-    hiking = _fact("aloe.0", "hiking", "enjoys hiking in the mountains on weekends")
-    retriever = _fact("aloe.1", "golden retriever", "has a golden retriever named max")
-    asimov = _fact("aloe.2", "science fiction", "reads science fiction novels by isaac asimov")
+    hiking = make_fact(
+        "aloe.0",
+        "hiking",
+        "enjoys hiking in the mountains on weekends",
+        "About me: enjoys hiking in the mountains on weekends.",
+        ("hiking",),
+    )
+    retriever = make_fact(
+        "aloe.1",
+        "golden retriever",
+        "has a golden retriever named max",
+        "About me: has a golden retriever named max.",
+        ("golden",),
+    )
+    asimov = make_fact(
+        "aloe.2",
+        "science fiction",
+        "reads science fiction novels by isaac asimov",
+        "About me: reads science fiction novels by isaac asimov.",
+        ("science",),
+    )
     facts = (hiking, retriever, asimov)
     assert _matched_ids(scorer, ["enjoys mountain hikes"], facts) == ["aloe.0"]
     assert _matched_ids(scorer, ["owns a dog"], facts) == ["aloe.1"]
@@ -185,7 +264,7 @@ def test_or_in_a_negative_trait_reads_as_nor(scorer: LexicalProfileScorer) -> No
 
 
 def test_three_hedged_alternatives_match_nothing_without_a_vocabulary() -> None:
-    knitting = _fact("aloe.knitting", "knitting", "enjoys knitting")
+    knitting = make_fact("aloe.knitting", "knitting", "enjoys knitting", "About me: enjoys knitting.", ("knitting",))
     bare = LexicalProfileScorer(vocabulary={})
     assert _matched_ids(bare, ["enjoys knitting"], (knitting,)) == ["aloe.knitting"]
     assert _matched_ids(bare, ["enjoys knitting, pottery or woodwork"], (knitting,)) == []
@@ -258,10 +337,6 @@ def test_bad_inputs_raise_clear_errors(scorer: LexicalProfileScorer) -> None:
         scorer.score("loves jazz", PROFILE)
     with pytest.raises(ValueError, match="threshold"):
         LexicalProfileScorer(threshold=0.0)
-
-
-def test_scorer_satisfies_the_protocol(scorer: LexicalProfileScorer) -> None:
-    assert isinstance(scorer, ProfileScorer)
 
 
 def test_registries_name_every_implementation() -> None:

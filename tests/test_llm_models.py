@@ -14,13 +14,13 @@ from pathlib import Path
 
 import gymnasium as gym
 import pytest
+from factories import make_fact
 
 import rlpa_env  # noqa: F401  (registers the ids)
 from agents.base import run_episode
 from agents.baselines import HeuristicAgent
 from agents.openai_chat import OpenAIChatAgent
 from rlpa_env.backends import CachedBackend
-from rlpa_env.profiles.types import Fact
 from rlpa_env.rewards.base import CRITERIA, JudgeContext
 from rlpa_env.rewards.llm_judges import LLMJudgeProfileScorer, LLMResponseJudge
 
@@ -133,16 +133,12 @@ def test_openai_agent_plays_a_full_episode_against_llm_user_and_judge_on_a_serve
 # -- embedding scorer -------------------------------------------------------------------------------
 
 
-def _fact(fact_id: str, text: str, kind: str = "attribute") -> Fact:
-    return Fact(id=fact_id, category=fact_id, value=fact_id, text=text, utterances=("-",), keywords=(), kind=kind)
-
-
 FACTS = (
-    _fact("nurse", "works as a pediatric nurse"),
-    _fact("jazz", "loves jazz music", "like"),
-    _fact("seafood", "dislikes seafood", "dislike"),
-    _fact("hiking", "enjoys hiking on weekends", "like"),
-    _fact("seattle", "lives in Seattle"),
+    make_fact("nurse", "nurse", "works as a pediatric nurse", "-", ()),
+    make_fact("jazz", "jazz", "loves jazz music", "-", (), kind="like"),
+    make_fact("seafood", "seafood", "dislikes seafood", "-", (), kind="dislike"),
+    make_fact("hiking", "hiking", "enjoys hiking on weekends", "-", (), kind="like"),
+    make_fact("seattle", "seattle", "lives in Seattle", "-", ()),
 )
 
 

@@ -28,11 +28,11 @@ from rlpa_env.profiles import (
     load_aloe_profiles,
     load_jsonl,
     profile_from_text,
+    regenerate,
     save_jsonl,
     split_overlap_report,
 )
 from rlpa_env.profiles import generator as generator_module
-from rlpa_env.profiles import regenerate
 from rlpa_env.profiles.catalog import CATALOG, catalog_fact, specific_keywords, value_clashes, value_tags
 from rlpa_env.text import STOPWORDS, polarity, tokens
 

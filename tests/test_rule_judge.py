@@ -6,35 +6,37 @@ import itertools
 
 import numpy as np
 import pytest
+from factories import make_fact
 
 from rlpa_env.profiles.generator import generate_profile
-from rlpa_env.profiles.types import Fact, Profile, StylePreferences
+from rlpa_env.profiles.types import Profile, StylePreferences
 from rlpa_env.rewards import RESPONSE_JUDGES
 from rlpa_env.rewards.base import CRITERIA, JudgeContext, ResponseJudge
 from rlpa_env.rewards.rule_judge import RuleResponseJudge
 from rlpa_env.users.base import DialogueState
 from rlpa_env.users.scripted import ScriptedUser
 
-
-def _fact(fact_id: str, value: str, keywords: tuple[str, ...], kind: str = "attribute") -> Fact:
-    return Fact(
-        id=fact_id,
-        category=fact_id.split(".")[0],
-        value=value,
-        text=f"is into {value}",
-        utterances=(f"I'm into {value}.",),
-        keywords=keywords,
-        kind=kind,  # type: ignore[arg-type]
-    )
-
-
 PROFILE = Profile(
     id="judge-test",
     facts=(
-        _fact("animal.dog", "dog", ("pet", "dog", "terrier")),
-        _fact("pastime.hiking", "hiking", ("hiking", "trail"), "like"),
-        _fact("cuisine.seafood", "seafood", ("seafood", "fish", "sushi", "shrimp"), "dislike"),
-        _fact("manner.short", "short replies", ("short", "brief"), "style"),
+        make_fact("animal.dog", "dog", "is into dog", "I'm into dog.", ("pet", "dog", "terrier")),
+        make_fact("pastime.hiking", "hiking", "is into hiking", "I'm into hiking.", ("hiking", "trail"), kind="like"),
+        make_fact(
+            "cuisine.seafood",
+            "seafood",
+            "is into seafood",
+            "I'm into seafood.",
+            ("seafood", "fish", "sushi", "shrimp"),
+            kind="dislike",
+        ),
+        make_fact(
+            "manner.short",
+            "short replies",
+            "is into short replies",
+            "I'm into short replies.",
+            ("short", "brief"),
+            kind="style",
+        ),
     ),
     style=StylePreferences(verbosity="brief"),
 )

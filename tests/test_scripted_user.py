@@ -121,7 +121,7 @@ def test_reveal_budget_is_a_rounded_up_fraction_of_the_profile() -> None:
     assert ScriptedUser(reveal_fraction=0.5).reveal_budget(PROFILE) == 4
 
 
-def test_relevant_question_reveals_the_relevantmake_fact() -> None:
+def test_relevant_question_reveals_the_relevant_fact() -> None:
     user, state = ScriptedUser(), _state()
     turn = _talk(user, state, "Hi! What do you do for work?")
     assert turn.reaction == "reveal"
@@ -135,7 +135,7 @@ def test_asked_facts_are_revealed_before_merely_mentioned_ones() -> None:
     assert turn.revealed_fact_ids == ("animal.dog",)
 
 
-def test_style_question_reveals_the_stylemake_fact() -> None:
+def test_style_question_reveals_the_style_fact() -> None:
     turn = _talk(ScriptedUser(), _state(), "Do you prefer short or detailed answers?")
     assert turn.revealed_fact_ids == ("manner.short",)
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from factories import make_fact
 
 from rlpa_env.profiles.catalog import catalog_fact
-from rlpa_env.profiles.types import Fact, Profile, StylePreferences
+from rlpa_env.profiles.types import Profile, StylePreferences
 from rlpa_env.rewards.base import JudgeContext
 from rlpa_env.signals import (
     COPY_THRESHOLD,
@@ -18,30 +19,45 @@ from rlpa_env.signals import (
 from rlpa_env.users.base import DialogueState
 
 
-def _fact(fact_id: str, value: str, text: str, keywords: tuple[str, ...], kind: str = "attribute") -> Fact:
-    return Fact(
-        id=fact_id,
-        category=fact_id.split(".")[0],
-        value=value,
-        text=text,
-        utterances=(f"About {value}: that's me.",),
-        keywords=keywords,
-        kind=kind,  # type: ignore[arg-type]
-    )
-
-
 @pytest.fixture(scope="module")
 def profile() -> Profile:
     """A hand-built profile; its categories are outside the catalog, so every keyword is specific."""
     return Profile(
         id="signals-test",
         facts=(
-            _fact("job.nurse", "pediatric nurse", "works as a pediatric nurse", ("work", "job", "nurse")),
-            _fact("animal.dog", "dog", "has a terrier", ("pet", "dog", "terrier")),
-            _fact("pastime.hiking", "hiking", "loves hiking", ("hiking", "trail", "rock climbing"), "like"),
-            _fact("cuisine.seafood", "seafood", "dislikes seafood", ("seafood", "fish", "sushi"), "dislike"),
-            _fact("tunes.jazz", "jazz", "loves jazz", ("jazz", "music"), "like"),
-            _fact("manner.short", "short replies", "prefers short replies", ("short", "brief"), "style"),
+            make_fact(
+                "job.nurse",
+                "pediatric nurse",
+                "works as a pediatric nurse",
+                "About pediatric nurse: that's me.",
+                ("work", "job", "nurse"),
+            ),
+            make_fact("animal.dog", "dog", "has a terrier", "About dog: that's me.", ("pet", "dog", "terrier")),
+            make_fact(
+                "pastime.hiking",
+                "hiking",
+                "loves hiking",
+                "About hiking: that's me.",
+                ("hiking", "trail", "rock climbing"),
+                kind="like",
+            ),
+            make_fact(
+                "cuisine.seafood",
+                "seafood",
+                "dislikes seafood",
+                "About seafood: that's me.",
+                ("seafood", "fish", "sushi"),
+                kind="dislike",
+            ),
+            make_fact("tunes.jazz", "jazz", "loves jazz", "About jazz: that's me.", ("jazz", "music"), kind="like"),
+            make_fact(
+                "manner.short",
+                "short replies",
+                "prefers short replies",
+                "About short replies: that's me.",
+                ("short", "brief"),
+                kind="style",
+            ),
         ),
         style=StylePreferences(verbosity="brief"),
     )

@@ -24,13 +24,12 @@ import hashlib
 import json
 import sqlite3
 import threading
-from collections.abc import Sequence
 from pathlib import Path
 
-from rlpa_env.backends.base import ChatBackend, Messages
+from rlpa_env.backends.base import ChatBackend, ChatBackendBase, Messages
 
 
-class CachedBackend:
+class CachedBackend(ChatBackendBase):
     """Wraps ``backend`` with a SQLite cache at ``path`` (created, with its folder, if missing)."""
 
     def __init__(self, backend: ChatBackend, path: str | Path, *, timeout_s: float = 30.0) -> None:
@@ -62,19 +61,8 @@ class CachedBackend:
         canonical = json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
-    def complete(
-        self, messages: Messages, *, max_tokens: int = 256, temperature: float = 0.0, seed: int | None = None
-    ) -> str:
-        """Return the cached completion, computing and storing it on a miss."""
-        return self.complete_batch([messages], max_tokens=max_tokens, temperature=temperature, seed=seed)[0]
-
-    def complete_batch(
-        self,
-        conversations: Sequence[Messages],
-        *,
-        max_tokens: int = 256,
-        temperature: float = 0.0,
-        seed: int | None = None,
+    def _complete_batch(
+        self, conversations: list[Messages], max_tokens: int, temperature: float, seed: int | None
     ) -> list[str]:
         """Answer from the cache where possible; the misses go to the wrapped backend in one batched call."""
         keys = [self.key(m, max_tokens=max_tokens, temperature=temperature, seed=seed) for m in conversations]

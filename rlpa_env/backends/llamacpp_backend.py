@@ -35,7 +35,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from rlpa_env.backends.base import BackendError, Messages
+from rlpa_env.backends.base import BackendError, ChatBackendBase, Messages
 from rlpa_env.backends.embedded import embedded_gguf_path
 
 try:
@@ -54,7 +54,7 @@ def _load_llama(path: str, n_ctx: int, n_threads: int | None) -> tuple[Any, thre
     return llama_cpp.Llama(model_path=path, n_ctx=n_ctx, n_threads=n_threads, verbose=False), threading.Lock()
 
 
-class LlamaCppBackend:
+class LlamaCppBackend(ChatBackendBase):
     """A :class:`~rlpa_env.backends.base.ChatBackend` over ``llama_cpp.Llama`` (see the module docstring).
 
     Args:
@@ -85,14 +85,8 @@ class LlamaCppBackend:
         self.stop = list(stop)
         self.model_name = self.model_path.stem
 
-    def complete(
-        self, messages: Messages, *, max_tokens: int = 256, temperature: float = 0.0, seed: int | None = None
-    ) -> str:
-        """Complete one conversation and return the assistant's text."""
-        if max_tokens < 1:
-            raise ValueError(f"max_tokens must be at least 1, got {max_tokens}")
-        if temperature < 0:
-            raise ValueError(f"temperature must be >= 0, got {temperature}")
+    def _complete_one(self, messages: Messages, max_tokens: int, temperature: float, seed: int | None) -> str:
+        """Complete one conversation in-process (a call without a seed uses the backend's ``seed``)."""
         llama, lock = _load_llama(str(self.model_path), self.n_ctx, self.n_threads)
         call_seed = seed if seed is not None else self.seed
         try:
@@ -110,20 +104,6 @@ class LlamaCppBackend:
         except (ValueError, RuntimeError) as error:
             raise BackendError(f"llama.cpp failed on {self.model_path} (model {self.model_name!r}): {error}") from error
         return response["choices"][0]["message"]["content"] or ""
-
-    def complete_batch(
-        self,
-        conversations: Sequence[Messages],
-        *,
-        max_tokens: int = 256,
-        temperature: float = 0.0,
-        seed: int | None = None,
-    ) -> list[str]:
-        """Complete several conversations one after another; result ``i`` answers ``conversations[i]``."""
-        return [
-            self.complete(messages, max_tokens=max_tokens, temperature=temperature, seed=seed)
-            for messages in conversations
-        ]
 
 
 def _free_loopback_port() -> int:

@@ -32,11 +32,11 @@ import json
 import os
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from rlpa_env.backends.base import BackendError, Messages
+from rlpa_env.backends.base import BackendError, ChatBackendBase, Messages
 
 try:
     import openai
@@ -95,7 +95,7 @@ def _completion_text(response: Any) -> str:
     return content
 
 
-class OpenAICompatibleBackend:
+class OpenAICompatibleBackend(ChatBackendBase):
     """A :class:`~rlpa_env.backends.base.ChatBackend` over an OpenAI-compatible ``/chat/completions`` endpoint.
 
     Args:
@@ -150,9 +150,14 @@ class OpenAICompatibleBackend:
             max_retries=0,
         )
 
-    def complete(
-        self, messages: Messages, *, max_tokens: int = 256, temperature: float = 0.0, seed: int | None = None
-    ) -> str:
+    def limit_concurrency(self, max_concurrency: int) -> None:
+        """Bound the requests in flight to this backend's server at ``max_concurrency`` from now on."""
+        if max_concurrency < 1:
+            raise ValueError(f"max_concurrency must be at least 1, got {max_concurrency}")
+        self.max_concurrency = max_concurrency
+        self._slots = server_slots(self.base_url, max_concurrency)
+
+    def _complete_one(self, messages: Messages, max_tokens: int, temperature: float, seed: int | None) -> str:
         """Complete one conversation, retrying transient failures; raise ``BackendError`` when it cannot."""
         request: dict[str, Any] = {
             "model": self.model_name,
@@ -190,21 +195,15 @@ class OpenAICompatibleBackend:
         hint = "check that base_url is the API root (usually ending in /v1)" if cause.startswith("malformed") else ""
         raise self._error(attempts, cause, hint=hint)
 
-    def complete_batch(
-        self,
-        conversations: Sequence[Messages],
-        *,
-        max_tokens: int = 256,
-        temperature: float = 0.0,
-        seed: int | None = None,
+    def _complete_batch(
+        self, conversations: list[Messages], max_tokens: int, temperature: float, seed: int | None
     ) -> list[str]:
-        """Complete several conversations concurrently; result ``i`` answers ``conversations[i]``."""
+        """Send the conversations concurrently, at most ``max_concurrency`` in flight."""
         if not conversations:
             return []
         with ThreadPoolExecutor(max_workers=min(self.max_concurrency, len(conversations))) as pool:
             futures = [
-                pool.submit(self.complete, messages, max_tokens=max_tokens, temperature=temperature, seed=seed)
-                for messages in conversations
+                pool.submit(self._complete_one, messages, max_tokens, temperature, seed) for messages in conversations
             ]
             return [future.result() for future in futures]
 

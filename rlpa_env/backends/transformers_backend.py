@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rlpa_env.backends.base import Messages
+from rlpa_env.backends.base import ChatBackendBase, Messages, check_generation_options
 from rlpa_env.backends.embedded import EMBEDDED_GGUF_FILE, embedded_gguf_path
 
 try:
@@ -113,7 +113,7 @@ def _first_stop(text: str, stop: tuple[str, ...]) -> int | None:
     return min(found) if found else None
 
 
-class TransformersBackend:
+class TransformersBackend(ChatBackendBase):
     """A :class:`~rlpa_env.backends.base.ChatBackend` over a local causal LM (see the module docstring).
 
     Args:
@@ -193,21 +193,10 @@ class TransformersBackend:
         """The tokenizer (loaded on first access)."""
         return self._components()[1]
 
-    def complete(
-        self, messages: Messages, *, max_tokens: int = 256, temperature: float = 0.0, seed: int | None = None
-    ) -> str:
-        """Complete one conversation and return the assistant's text."""
-        return self.complete_batch([messages], max_tokens=max_tokens, temperature=temperature, seed=seed)[0]
-
-    def complete_batch(
-        self,
-        conversations: Sequence[Messages],
-        *,
-        max_tokens: int = 256,
-        temperature: float = 0.0,
-        seed: int | None = None,
+    def _complete_batch(
+        self, conversations: list[Messages], max_tokens: int, temperature: float, seed: int | None
     ) -> list[str]:
-        """Complete several conversations in left-padded batches; result ``i`` answers ``conversations[i]``."""
+        """Generate the conversations together in left-padded batches."""
         generations = self._generate(conversations, max_tokens, temperature, seed, with_logprobs=False)
         return [generation.text for generation in generations]
 
@@ -242,10 +231,7 @@ class TransformersBackend:
         *,
         with_logprobs: bool,
     ) -> list[Generation]:
-        if max_tokens < 1:
-            raise ValueError(f"max_tokens must be at least 1, got {max_tokens}")
-        if temperature < 0:
-            raise ValueError(f"temperature must be >= 0, got {temperature}")
+        check_generation_options(max_tokens, temperature)
         if not conversations:
             return []
         prompts = [self.prompt_ids(messages) for messages in conversations]

@@ -4,8 +4,8 @@
   --turn-timeout SECONDS --env-kwarg KEY=VALUE ... --num-envs N --max-concurrency M]`` runs
   ``evaluate``, prints a summary table (with ``rich`` when it is installed) and writes the report
   files into ``--out``. ``--num-envs`` episodes are in flight at once; ``--max-concurrency`` bounds
-  the requests in flight to each model server (the ``--backend-url`` one and the ``openai`` agent's),
-  and defaults to ``--num-envs``.
+  the requests in flight to each model server (a ``--backend`` URL and the ``openai`` agent's), and
+  defaults to ``--num-envs``; a repeated ``--backend URL`` names replicas of one model.
 - ``rlpa-env leaderboard DIR_OR_REPORT_JSON ... [--out DIR]`` ranks saved reports in one Markdown
   table, prints it, and writes ``leaderboard.md`` and ``leaderboard.png`` into ``--out``.
 - ``rlpa-env show EPISODES_JSONL_OR_DIR [--episode N]`` prints one saved transcript with its
@@ -24,7 +24,7 @@ import json
 import re
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gymnasium.error import Error as GymError
 
@@ -32,8 +32,9 @@ from rlpa_env.eval.agent_spec import AgentSpecError
 from rlpa_env.eval.report import headline_rows
 from rlpa_env.scenarios import SCENARIOS
 
-OPENAI_AGENT = "openai"
-"""The registered agent on an OpenAI-compatible server; ``--max-concurrency`` bounds its requests too."""
+if TYPE_CHECKING:
+    from rlpa_env.backends.pool import ReplicaPoolBackend
+
 LEADERBOARD_MARKDOWN = "leaderboard.md"
 LEADERBOARD_PLOT = "leaderboard.png"
 
@@ -92,31 +93,24 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
     evaluate_parser.add_argument(
         "--turn-timeout", type=float, default=None, help="seconds the agent may take per turn (default: no limit)"
     )
+    for flag, help_text in (
+        ("--env-kwarg", "extra gymnasium.make keyword argument, VALUE parsed as JSON when possible (repeatable)"),
+        ("--agent-kwarg", "keyword argument for a registered agent, e.g. base_url=... model=... (repeatable)"),
+    ):
+        evaluate_parser.add_argument(
+            flag, type=parse_env_kwarg, action="append", default=[], metavar="KEY=VALUE", help=help_text
+        )
     evaluate_parser.add_argument(
-        "--env-kwarg",
-        type=parse_env_kwarg,
-        action="append",
-        default=[],
-        metavar="KEY=VALUE",
-        help="extra gymnasium.make keyword argument, VALUE parsed as JSON when possible (repeatable)",
-    )
-    evaluate_parser.add_argument(
-        "--agent-kwarg",
-        type=parse_env_kwarg,
-        action="append",
-        default=[],
-        metavar="KEY=VALUE",
-        help="keyword argument for a registered agent, e.g. base_url=... model=... for openai (repeatable)",
-    )
-    evaluate_parser.add_argument(
+        "--backend",
         "--backend-url",
+        dest="backend",
         action="append",
         default=None,
-        help="run the simulated user and both judges as LLMs on this OpenAI-compatible server (e.g. "
-        "http://127.0.0.1:8080/v1); needs --backend-model; repeat it for replicas of one model, and each "
-        "request goes to the least busy one",
+        help="run the simulated user and both judges as LLMs on one backend: 'embedded', a local model path, "
+        "or an OpenAI-compatible server URL (e.g. http://127.0.0.1:8080/v1, with --backend-model); repeat it "
+        "with the URLs of replicas of one model, and each request goes to the least busy one",
     )
-    evaluate_parser.add_argument("--backend-model", default=None, help="the model name the --backend-url server serves")
+    evaluate_parser.add_argument("--backend-model", default=None, help="the model name a --backend server serves")
     evaluate_parser.add_argument(
         "--backend-cache", default=None, help="SQLite file caching the backend's completions so reruns replay"
     )
@@ -186,6 +180,20 @@ def print_summary(report: dict[str, Any]) -> None:
     Console().print(table)
 
 
+def _backend_setting(settings: list[str], model: str | None) -> str | ReplicaPoolBackend:
+    """The ``--backend`` setting: the one given, or one ``ReplicaPoolBackend`` over several server URLs."""
+    if len(settings) == 1:
+        return settings[0]
+    if not all(setting.startswith(("http://", "https://")) for setting in settings):
+        raise ValueError("a repeated --backend must give server URLs only (replicas of one model)")
+    if not model:
+        raise ValueError("server backends need the served model's name: pass --backend-model")
+    from rlpa_env.backends.openai_backend import OpenAICompatibleBackend
+    from rlpa_env.backends.pool import ReplicaPoolBackend
+
+    return ReplicaPoolBackend([OpenAICompatibleBackend(url, model) for url in settings])
+
+
 def run_evaluate(args: argparse.Namespace) -> int:
     """Handler of ``rlpa-env evaluate``."""
     from rlpa_env.eval.evaluate import evaluate
@@ -195,28 +203,27 @@ def run_evaluate(args: argparse.Namespace) -> int:
     if str(Path.cwd()) not in sys.path:
         sys.path.insert(0, str(Path.cwd()))
     env_kwargs = dict(args.env_kwarg)
-    max_concurrency = args.max_concurrency or args.num_envs
-    if args.backend_url or args.backend_model:
-        if not (args.backend_url and args.backend_model):
-            return _error("--backend-url and --backend-model go together")
-        from rlpa_env.users.llm import llm_env_kwargs
+    if args.backend is not None:
+        from rlpa_env.backends.config import llm_env_kwargs, resolve_backend
 
-        env_kwargs.update(
-            llm_env_kwargs(
-                args.backend_url[0] if len(args.backend_url) == 1 else args.backend_url,
-                args.backend_model,
-                cache_path=args.backend_cache,
-                max_concurrency=max_concurrency,
-            )
-        )
+        try:  # checked here so a bad setting is a one-line error; the env builds its own from the same words
+            setting = _backend_setting(args.backend, args.backend_model)
+            if isinstance(setting, str):
+                resolve_backend(setting, model=args.backend_model)
+        except ValueError as error:
+            return _error(str(error))
+        # A setting stays words (not a built backend) where it can, so report.json records it reproducibly.
+        model = args.backend_model if isinstance(setting, str) else None
+        env_kwargs.update(llm_env_kwargs(setting, model, cache_path=args.backend_cache))
+    elif args.backend_model or args.backend_cache:
+        return _error("--backend-model and --backend-cache need --backend")
     agent_kwargs = dict(args.agent_kwarg)
-    if args.agent == OPENAI_AGENT:
-        agent_kwargs.setdefault("max_concurrency", max_concurrency)
     try:
         report = evaluate(
             args.agent,
             agent_kwargs=agent_kwargs,
             num_envs=args.num_envs,
+            max_concurrency=args.max_concurrency or args.num_envs,
             env_id=args.env,
             episodes=args.episodes,
             seed=args.seed,

@@ -52,6 +52,7 @@ def evaluate(
     progress: bool = True,
     agent_kwargs: Mapping[str, Any] | None = None,
     num_envs: int = 1,
+    max_concurrency: int | None = None,
     **env_kwargs: Any,
 ) -> Report:
     """Play ``episodes`` episodes of ``env_id`` with ``agent`` and compute every metric.
@@ -69,6 +70,8 @@ def evaluate(
         agent_kwargs: Constructor arguments for a registered agent named by ``agent``.
         num_envs: Episodes in flight at once (``rlpa_env.eval.runner`` says how they run); the
             report does not depend on it for an agent whose episode depends only on its seed.
+        max_concurrency: Requests in flight to each model server the agent or the roles use
+            (``None``: each backend's own bound); not part of the report.
         **env_kwargs: Passed to ``gymnasium.make``.
 
     Returns:
@@ -111,6 +114,7 @@ def evaluate(
             env_kwargs=make_kwargs,
             num_envs=num_envs,
             turn_timeout_s=turn_timeout_s,
+            max_concurrency=max_concurrency,
             progress=progress,
             label=f"{name} on {env_id}",
         )

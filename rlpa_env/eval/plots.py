@@ -68,18 +68,8 @@ def plot_alignment_curve(
     shift_turn: int | None = None,
 ) -> Path:
     """Plot AL(k) (0-100) and the all-criteria pass rate (as a percentage) per turn into ``path``."""
-    turns = range(1, len(alignment_levels) + 1)
-    figure = _new_figure()
-    axes = figure.add_subplot()
-    axes.plot(turns, _values(alignment_levels), marker=_marker(len(turns)), linewidth=2, label="alignment level AL(k)")
-    axes.plot(
-        turns, _values(pass_rates, 100.0), marker=_marker(len(turns)), linestyle=":", linewidth=2, label="pass rate (%)"
-    )
-    _mark_shift(axes, shift_turn)
-    axes.set_ylim(-3, 103)
-    _style_axes(axes, title=title, xlabel="turn k", ylabel="score (0-100)", turns=len(turns))
-    axes.legend(fontsize=FONT_SIZE - 1, loc="best")
-    return _save(figure, path)
+    curves = ((_values(alignment_levels), "alignment level AL(k)"), (_values(pass_rates, 100.0), "pass rate (%)"))
+    return _plot_turn_curves(curves, path, title=title, ylabel="score (0-100)", top=100.0, shift_turn=shift_turn)
 
 
 def plot_profile_f1_curve(
@@ -91,21 +81,31 @@ def plot_profile_f1_curve(
     shift_turn: int | None = None,
 ) -> Path:
     """Plot mean profile F1 per turn against the whole hidden profile and against the revealed facts."""
-    turns = range(1, len(profile_f1) + 1)
+    curves = (
+        (_values(profile_f1), "F1 vs whole hidden profile"),
+        (_values(revealed_profile_f1), "F1 vs facts revealed so far"),
+    )
+    return _plot_turn_curves(curves, path, title=title, ylabel="profile F1", top=1.0, shift_turn=shift_turn)
+
+
+def _plot_turn_curves(
+    curves: tuple[tuple[list[float], str], tuple[list[float], str]],
+    path: str | Path,
+    *,
+    title: str,
+    ylabel: str,
+    top: float,
+    shift_turn: int | None,
+) -> Path:
+    """One curve solid and one dotted over turns 1..K, from 0 to ``top``, with the shift marked."""
+    turns = range(1, len(curves[0][0]) + 1)
     figure = _new_figure()
     axes = figure.add_subplot()
-    axes.plot(turns, _values(profile_f1), marker=_marker(len(turns)), linewidth=2, label="F1 vs whole hidden profile")
-    axes.plot(
-        turns,
-        _values(revealed_profile_f1),
-        marker=_marker(len(turns)),
-        linestyle=":",
-        linewidth=2,
-        label="F1 vs facts revealed so far",
-    )
+    for (values, label), linestyle in zip(curves, ("-", ":"), strict=True):
+        axes.plot(turns, values, marker=_marker(len(turns)), linestyle=linestyle, linewidth=2, label=label)
     _mark_shift(axes, shift_turn)
-    axes.set_ylim(-0.03, 1.03)
-    _style_axes(axes, title=title, xlabel="turn k", ylabel="profile F1", turns=len(turns))
+    axes.set_ylim(-0.03 * top, 1.03 * top)
+    _style_axes(axes, title=title, xlabel="turn k", ylabel=ylabel, turns=len(turns))
     axes.legend(fontsize=FONT_SIZE - 1, loc="best")
     return _save(figure, path)
 

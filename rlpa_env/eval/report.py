@@ -152,20 +152,12 @@ class Report:
                 handle.write(json.dumps(jsonable(record), allow_nan=False) + "\n")
         shift_turn = self.metrics.shift.shift_turn if self.metrics.shift else None
         title = f"{self.agent} on {self.env_id} ({self.scenario}, {self.metrics.episodes} episodes)"
-        paths[ALIGNMENT_PLOT] = plot_alignment_curve(
-            self.metrics.alignment_levels,
-            self.metrics.pass_rates,
-            out / ALIGNMENT_PLOT,
-            title=title,
-            shift_turn=shift_turn,
-        )
-        paths[PROFILE_F1_PLOT] = plot_profile_f1_curve(
-            self.metrics.profile_f1,
-            self.metrics.revealed_profile_f1,
-            out / PROFILE_F1_PLOT,
-            title=title,
-            shift_turn=shift_turn,
-        )
+        metrics = self.metrics
+        for name, plot, curves in (
+            (ALIGNMENT_PLOT, plot_alignment_curve, (metrics.alignment_levels, metrics.pass_rates)),
+            (PROFILE_F1_PLOT, plot_profile_f1_curve, (metrics.profile_f1, metrics.revealed_profile_f1)),
+        ):
+            paths[name] = plot(*curves, out / name, title=title, shift_turn=shift_turn)
         paths[MARKDOWN_FILE].write_text(render_markdown(self.to_dict(), plots=True), encoding="utf-8")
         return paths
 

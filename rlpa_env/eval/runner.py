@@ -5,7 +5,12 @@
 ``env.reset(seed=seeds[i])`` and ``agent.reset(seeds[i])``, so it draws only from its own seeded
 streams; with an agent whose episode depends only on its ``reset`` seed and what it is shown, and
 roles that answer the same request the same way (scripted rules, a deterministic server, a
-``CachedBackend``), the episodes -- and so the report -- are the same for every N.
+``CachedBackend``), the episodes -- and so the report -- are the same for every N. No Gymnasium
+vector env is involved, so there is no autoreset: every episode starts from its own explicit reset.
+
+``max_concurrency`` bounds the requests in flight to each model server, across all slots: it is set
+on every ``OpenAICompatibleBackend`` the agent and the slots' roles reach (it is not an env setting,
+so it stays out of the report).
 
 How the N episodes in flight run (``execution_mode`` says which applies):
 
@@ -57,6 +62,7 @@ that the progress bar moves and the workers finish together."""
 
 _ROLE_ATTRIBUTES = ("user", "profile_scorer", "response_judge")
 _SEARCH_DEPTH = 3
+_SERVER_SEARCH_DEPTH = 6  # role -> cache -> replica pool -> replicas -> server backend
 
 
 def chat_backends(value: Any, depth: int = _SEARCH_DEPTH) -> list[ChatBackend]:
@@ -87,6 +93,33 @@ def chat_backends(value: Any, depth: int = _SEARCH_DEPTH) -> list[ChatBackend]:
     return list(found.values())
 
 
+def limit_server_concurrency(values: Sequence[Any], max_concurrency: int) -> None:
+    """Bound every server backend reachable from ``values`` (through wrappers such as caches and replica
+    pools) at ``max_concurrency`` requests in flight per server."""
+    seen: set[int] = set()
+
+    def visit(item: Any, level: int) -> None:
+        if id(item) in seen or level == 0 or isinstance(item, type | str | bytes | int | float):
+            return
+        seen.add(id(item))
+        if callable(getattr(item, "limit_concurrency", None)):
+            item.limit_concurrency(max_concurrency)
+            return
+        if isinstance(item, Mapping):
+            children: Any = item.values()
+        elif isinstance(item, list | tuple):
+            children = item
+        elif hasattr(item, "__dict__"):
+            children = vars(item).values()
+        else:
+            return
+        for child in children:
+            visit(child, level - 1)
+
+    for value in values:
+        visit(value, _SERVER_SEARCH_DEPTH)
+
+
 def copy_sharing_backends(value: Any) -> Any:
     """A deep copy of ``value`` in which every ``ChatBackend`` it holds is shared, not copied.
 
@@ -111,12 +144,16 @@ def execution_mode(agent: Any, env: gym.Env, num_envs: int) -> ExecutionMode:
         return "sequential"
     if callable(getattr(agent, "act_batch", None)):
         return "batch"
-    roles = [getattr(env.unwrapped, name, None) for name in _ROLE_ATTRIBUTES]
-    if chat_backends(agent) or chat_backends(roles):
+    if chat_backends(agent) or chat_backends(_roles(env)):
         return "threads"
     if "fork" not in multiprocessing.get_all_start_methods():
         return "threads"
     return "processes"
+
+
+def _roles(env: gym.Env) -> list[Any]:
+    """The env's user, profile scorer and response judge: where its chat backends live."""
+    return [getattr(env.unwrapped, name, None) for name in _ROLE_ATTRIBUTES]
 
 
 def _progress_bar(total: int, enabled: bool, label: str) -> Any:
@@ -155,6 +192,7 @@ def play_episodes(
     env_kwargs: Mapping[str, Any],
     num_envs: int = 1,
     turn_timeout_s: float | None = None,
+    max_concurrency: int | None = None,
     progress: bool = False,
     label: str = "episodes",
 ) -> list[Episode]:
@@ -170,6 +208,8 @@ def play_episodes(
             shares the chat backends.
         num_envs: Episodes in flight at once (at most ``len(seeds)`` are used).
         turn_timeout_s: Seconds the agent may take per call; ``None`` means no limit.
+        max_concurrency: Requests in flight to each model server (``OpenAICompatibleBackend.limit_concurrency``
+            on every server backend of the agent and the slots' roles); ``None`` keeps the backends' own bound.
         progress: Show a tqdm bar of finished episodes.
         label: The bar's label.
     """
@@ -182,12 +222,16 @@ def play_episodes(
     bar = _progress_bar(len(seeds), progress, label)
     try:
         if mode == "sequential":
+            if max_concurrency is not None:
+                limit_server_concurrency([agent, _roles(env)], max_concurrency)
             guard = AgentGuard(agent, turn_timeout_s)
             try:
                 return [_finished(play_one(env, guard, seed), bar) for seed in seeds]
             finally:
                 guard.close()
         envs = [env, *(gym.make(env_id, **copy_sharing_backends(dict(env_kwargs))) for _ in range(slots - 1))]
+        if max_concurrency is not None:
+            limit_server_concurrency([agent, *(_roles(slot_env) for slot_env in envs)], max_concurrency)
         try:
             if mode == "batch":
                 batcher = _Batcher(AgentGuard(agent, turn_timeout_s), slots)

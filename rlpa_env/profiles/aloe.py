@@ -18,6 +18,11 @@
   the most stems with the trait, or ``"other"`` when none does.
 - ``keywords`` are the trait's content words; ``intimacy`` is 1; the profile's style is the default.
 
+``inferred_profile(traits, profile_id)`` reads an agent's inferred traits the same way, for judges
+that judge fit against what the agent inferred; traits that hold no trait sentence (none at all, or
+only headings) give the profile of the single fact ``NOTHING_KNOWN``, since a ``Profile`` always has
+facts.
+
 ``load_aloe_profiles(path)`` reads JSON Lines (``.gz`` by suffix) whose objects hold ``"id"`` and
 ``"profile"`` (the free text); errors are ``ProfileFileError``\\s naming the line and field.
 """
@@ -25,6 +30,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
@@ -303,6 +309,29 @@ def profile_from_text(text: str, profile_id: str) -> Profile:
     traits = _traits(text)
     if not traits:
         raise ValueError(f"profile {profile_id!r}: the text holds no traits")
+    return _profile_of(traits, profile_id)
+
+
+NOTHING_KNOWN = Fact(
+    id="other.attribute.nothing_known",
+    category="other",
+    value="nothing known",
+    text="nothing is known about this user yet",
+    utterances=("I have not told you anything about myself yet.",),
+    keywords=(),
+    kind="attribute",
+    intimacy=ALOE_INTIMACY,
+)
+"""The one fact of an inferred profile whose traits state nothing."""
+
+
+def inferred_profile(traits: Sequence[str], profile_id: str) -> Profile:
+    """The agent's inferred ``traits`` as a profile (one fact per trait sentence, read as ``profile_from_text``)."""
+    sentences = [sentence for trait in traits for sentence in _traits(trait)]
+    return _profile_of(sentences, profile_id) if sentences else Profile(id=profile_id, facts=(NOTHING_KNOWN,))
+
+
+def _profile_of(traits: Sequence[str], profile_id: str) -> Profile:
     used_ids: set[str] = set()
     return Profile(id=profile_id, facts=tuple(_trait_fact(trait, used_ids) for trait in traits))
 

@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, Protocol, runtime_checkable
 
+from rlpa_env.parsing import last_user_message
 from rlpa_env.profiles.types import Fact, Profile
 
 CRITERIA: tuple[str, ...] = ("natural", "fits_interests", "answers_last_message", "engaging", "informative")
@@ -77,10 +78,7 @@ class JudgeContext:
     @property
     def last_user_message(self) -> str:
         """The message the reply answers, or ``""`` when there is none."""
-        for message in reversed(self.messages):
-            if message["role"] == "user":
-                return message["content"]
-        return ""
+        return last_user_message(self.messages)
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,10 @@
 
 Both send one prompt (texts in ``rlpa_env.prompts``: instructions, one worked example exchange, then
 the real request) to a ``ChatBackend`` at temperature 0 and read a strict JSON verdict; retries
-sample at ``RETRY_TEMPERATURE`` with fixed seeds, so a cached judge replays exactly.
+sample at ``RETRY_TEMPERATURE``. Seeds derive from the episode seed and the turn: the environment
+hands each turn's seed to ``set_turn_seed`` and attempt ``k`` of that turn uses that seed plus ``k``
+(seed ``k`` outside an environment), so a cached judge replays exactly and two turns do not share
+one sample.
 
 What the code enforces, whatever the model says:
 
@@ -25,7 +28,8 @@ What the code enforces, whatever the model says:
   match nothing.
 
 Verdicts are memoised per judge instance (bounded), so an agent that repeats its profile block
-does not pay for a second model call.
+does not pay for a second model call: a verdict read at the greedy first attempt is reused for the
+same request on any turn, one that needed sampled retries only on the same turn seed.
 """
 
 from __future__ import annotations
@@ -37,7 +41,7 @@ from collections.abc import Callable, Hashable, Sequence
 from typing import Any, Generic, TypeVar
 
 from rlpa_env import prompts
-from rlpa_env.backends.base import ChatBackend, Messages
+from rlpa_env.backends.base import SEED_SPACE, ChatBackend, Messages
 from rlpa_env.profiles.types import Fact, Profile
 from rlpa_env.rewards.base import CRITERIA, JudgeContext, ProfileScore, ResponseScore, TraitMatch
 from rlpa_env.signals import analyze_reply
@@ -70,15 +74,18 @@ class _Memo(Generic[K, V]):
         self._size = size
         self._items: OrderedDict[K, V] = OrderedDict()
 
-    def get(self, key: K, compute: Callable[[], V]) -> V:
-        if key in self._items:
-            self._items.move_to_end(key)
-            return self._items[key]
-        value = compute()
+    def find(self, key: K) -> V | None:
+        """The value stored under ``key`` (now the most recently used), or ``None``."""
+        if key not in self._items:
+            return None
+        self._items.move_to_end(key)
+        return self._items[key]
+
+    def put(self, key: K, value: V) -> None:
+        """Store ``value``, dropping the least recently used entry beyond the size."""
         self._items[key] = value
         if len(self._items) > self._size:
             self._items.popitem(last=False)
-        return value
 
 
 def injection_reason(text: str, profile: Profile) -> str | None:
@@ -149,42 +156,69 @@ def _is_int(value: Any) -> bool:
 
 
 def _ask(
-    backend: ChatBackend, messages: Messages, parse: Callable[[str], V], max_retries: int
-) -> tuple[V | None, str | None]:
-    """Ask until ``parse`` accepts the answer; ``(value, None)`` or, after the retries, ``(None, reason)``.
+    backend: ChatBackend, messages: Messages, parse: Callable[[str], V], max_retries: int, seed: int = 0
+) -> tuple[V | None, str | None, bool]:
+    """Ask until ``parse`` accepts: ``(value, None, greedy)``, or after the retries ``(None, reason, False)``.
 
-    The first attempt is greedy. A retry appends the bad answer and what was wrong with it, and samples
-    at ``RETRY_TEMPERATURE`` with the attempt number as seed: a greedy model tends to repeat a bad
-    answer word for word, and a fixed seed keeps retries replayable from a cache.
+    The first attempt is greedy (``greedy`` says the value came from it). A retry appends the bad answer
+    and what was wrong with it, and samples at ``RETRY_TEMPERATURE`` with seed ``seed + attempt``: a
+    greedy model tends to repeat a bad answer word for word, and a seed fixed by the turn keeps
+    retries replayable from a cache.
     """
     conversation = [dict(m) for m in messages]
     error = "no attempt made"
     for attempt in range(max_retries + 1):
         temperature = 0.0 if attempt == 0 else RETRY_TEMPERATURE
-        answer = backend.complete(conversation, max_tokens=JUDGE_MAX_TOKENS, temperature=temperature, seed=attempt)
+        attempt_seed = (seed + attempt) % SEED_SPACE
+        answer = backend.complete(conversation, max_tokens=JUDGE_MAX_TOKENS, temperature=temperature, seed=attempt_seed)
         try:
-            return parse(answer), None
+            return parse(answer), None, attempt == 0
         except VerdictError as problem:
             error = str(problem)
         conversation += [
             {"role": "assistant", "content": answer},
             {"role": "user", "content": prompts.JUDGE_CORRECTION.format(error=error)},
         ]
-    return None, f"unparseable verdict after {max_retries + 1} attempts: {error}"
+    return None, f"unparseable verdict after {max_retries + 1} attempts: {error}", False
 
 
-def _make_backend(backend: str | ChatBackend | None) -> ChatBackend:
-    from rlpa_env.backends import make_backend
+class _ModelJudge:
+    """What both LLM judges share: the backend, retries, fence seed, turn seed and verdict memo."""
 
-    return make_backend("transformers" if backend is None else backend)
+    def __init__(self, backend: str | ChatBackend | None = None, *, max_retries: int = 2, fence_seed: int = 0) -> None:
+        if max_retries < 0:
+            raise ValueError(f"max_retries must be >= 0, got {max_retries}")
+        from rlpa_env.backends.config import EMBEDDED, resolve_backend
+
+        self.backend = resolve_backend(EMBEDDED if backend is None else backend)
+        self.max_retries = max_retries
+        self.fence_seed = fence_seed
+        self.turn_seed = 0
+        self._memo: _Memo[Hashable, Any] = _Memo(_MEMO_SIZE)
+
+    def set_turn_seed(self, seed: int | None) -> None:
+        """Seed the coming verdicts (the environment calls this each turn with a seed of episode seed and turn)."""
+        self.turn_seed = 0 if seed is None else seed
+
+    def _verdict(self, request: Hashable, compute: Callable[[], tuple[V, bool]]) -> V:
+        """The memoised verdict on ``request``; ``compute`` returns it and whether the greedy attempt gave it."""
+        seeded = (request, self.turn_seed)
+        known = self._memo.find(request)
+        if known is None:
+            known = self._memo.find(seeded)
+        if known is not None:
+            return known
+        value, greedy = compute()
+        self._memo.put(request if greedy else seeded, value)
+        return value
 
 
-class LLMJudgeProfileScorer:
+class LLMJudgeProfileScorer(_ModelJudge):
     """Counts which inferred traits state a hidden fact, with a chat model as the judge (the paper's reward).
 
     Args:
-        backend: A ``ChatBackend``, a backend name for ``rlpa_env.backends.make_backend``, or ``None``
-            for the embedded local model.
+        backend: A ``ChatBackend``, a backend setting (``"embedded"``, a registered name, a local path; see
+            ``rlpa_env.backends.config``), or ``None`` for the embedded local model.
         max_retries: Extra attempts after an unparseable verdict before the turn scores 0.
         fence_seed: Seeds the fence tokens around untrusted text.
 
@@ -193,23 +227,18 @@ class LLMJudgeProfileScorer:
     """
 
     def __init__(self, backend: str | ChatBackend | None = None, *, max_retries: int = 2, fence_seed: int = 0) -> None:
-        if max_retries < 0:
-            raise ValueError(f"max_retries must be >= 0, got {max_retries}")
-        self.backend = _make_backend(backend)
-        self.max_retries = max_retries
-        self.fence_seed = fence_seed
+        super().__init__(backend, max_retries=max_retries, fence_seed=fence_seed)
         self.last_failure: str | None = None
-        self._memo: _Memo[tuple[tuple[str, ...], tuple[Fact, ...]], tuple[ProfileScore, str | None]] = _Memo(_MEMO_SIZE)
 
     def score(self, traits: Sequence[str], facts: Sequence[Fact]) -> ProfileScore:
         """Match traits to facts one-to-one as the judge says; P/R/F1 over non-empty trait lines."""
-        result, self.last_failure = self._memo.get((tuple(traits), tuple(facts)), lambda: self._score(traits, facts))
+        result, self.last_failure = self._verdict((tuple(traits), tuple(facts)), lambda: self._score(traits, facts))
         return result
 
-    def _score(self, traits: Sequence[str], facts: Sequence[Fact]) -> tuple[ProfileScore, str | None]:
+    def _score(self, traits: Sequence[str], facts: Sequence[Fact]) -> tuple[tuple[ProfileScore, str | None], bool]:
         lines = [(index, trait.strip()) for index, trait in enumerate(traits) if trait.strip()]
         if not lines or not facts:
-            return ProfileScore.from_counts(0, len(lines), len(facts)), None
+            return (ProfileScore.from_counts(0, len(lines), len(facts)), None), True
         profile = Profile(id="scored-facts", facts=tuple(facts))
         texts = [text for _, text in lines]
         messages = [
@@ -223,11 +252,15 @@ class LLMJudgeProfileScorer:
             {"role": "assistant", "content": prompts.PROFILE_JUDGE_EXAMPLE_ANSWER},
             {"role": "user", "content": _profile_request([fact.text for fact in facts], texts, self.fence_seed)},
         ]
-        pairs, failure = _ask(
-            self.backend, messages, lambda text: parse_matches(text, len(lines), len(facts)), self.max_retries
+        pairs, failure, greedy = _ask(
+            self.backend,
+            messages,
+            lambda text: parse_matches(text, len(lines), len(facts)),
+            self.max_retries,
+            self.turn_seed,
         )
         if pairs is None:
-            return ProfileScore.from_counts(0, len(lines), len(facts)), failure
+            return (ProfileScore.from_counts(0, len(lines), len(facts)), failure), False
         used_traits: set[int] = set()
         used_facts: set[int] = set()
         matches = []
@@ -237,36 +270,30 @@ class LLMJudgeProfileScorer:
             used_traits.add(trait)
             used_facts.add(fact)
             matches.append(TraitMatch(trait_index=lines[trait][0], fact_id=facts[fact].id, similarity=1.0))
-        return ProfileScore.from_counts(len(matches), len(lines), len(facts), tuple(matches)), None
+        return (ProfileScore.from_counts(len(matches), len(lines), len(facts), tuple(matches)), None), greedy
 
 
-class LLMResponseJudge:
+class LLMResponseJudge(_ModelJudge):
     """Checks the five response criteria with a chat model; a failed or gamed verdict never passes.
 
     Args:
-        backend: A ``ChatBackend``, a backend name for ``rlpa_env.backends.make_backend``, or ``None``
-            for the embedded local model.
+        backend: A ``ChatBackend``, a backend setting (``"embedded"``, a registered name, a local path; see
+            ``rlpa_env.backends.config``), or ``None`` for the embedded local model.
         max_retries: Extra attempts after an unparseable verdict before the turn fails.
         fence_seed: Seeds the fence tokens around untrusted text.
     """
 
-    def __init__(self, backend: str | ChatBackend | None = None, *, max_retries: int = 2, fence_seed: int = 0) -> None:
-        if max_retries < 0:
-            raise ValueError(f"max_retries must be >= 0, got {max_retries}")
-        self.backend = _make_backend(backend)
-        self.max_retries = max_retries
-        self.fence_seed = fence_seed
-        self._memo: _Memo[tuple[Hashable, ...], ResponseScore] = _Memo(_MEMO_SIZE)
-
     def judge(self, context: JudgeContext, reply: str) -> ResponseScore:
         """Grade ``reply`` against ``context`` (``context.profile`` is whichever profile the env lets it see)."""
         transcript = tuple((m["role"], m["content"]) for m in context.messages[-TRANSCRIPT_MESSAGES:])
-        return self._memo.get((transcript, context.profile, reply), lambda: self._judge(context, transcript, reply))
+        return self._verdict((transcript, context.profile, reply), lambda: self._judge(context, transcript, reply))
 
-    def _judge(self, context: JudgeContext, transcript: tuple[tuple[str, str], ...], reply: str) -> ResponseScore:
+    def _judge(
+        self, context: JudgeContext, transcript: tuple[tuple[str, str], ...], reply: str
+    ) -> tuple[ResponseScore, bool]:
         reason = injection_reason(reply, context.profile)
         if reason:
-            return ResponseScore(dict.fromkeys(CRITERIA, False), rationale=f"not graded: {reason}")
+            return ResponseScore(dict.fromkeys(CRITERIA, False), rationale=f"not graded: {reason}"), True
         speaker = {"user": "Person", "assistant": "Assistant"}
         transcript_text = "\n".join(f"{speaker.get(role, role)}: {text}" for role, text in transcript)
         example = _response_request(
@@ -286,11 +313,11 @@ class LLMResponseJudge:
                 ),
             },
         ]
-        verdict, failure = _ask(self.backend, messages, parse_criteria, self.max_retries)
+        verdict, failure, greedy = _ask(self.backend, messages, parse_criteria, self.max_retries, self.turn_seed)
         if verdict is None:
-            return ResponseScore(dict.fromkeys(CRITERIA, False), failure=failure)
+            return ResponseScore(dict.fromkeys(CRITERIA, False), failure=failure), False
         criteria, rationale = verdict
-        return ResponseScore(criteria, rationale=rationale)
+        return ResponseScore(criteria, rationale=rationale), greedy
 
 
 def _profile_request(facts: Sequence[str], traits: Sequence[str], fence_seed: int) -> str:

@@ -11,16 +11,30 @@ The environment owns a ``DialogueState`` per episode and starts it with
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Literal, Protocol, get_args, runtime_checkable
 
 import numpy as np
 
+from rlpa_env.parsing import last_user_message
 from rlpa_env.profiles.types import Profile
 
-Reaction = str
-"""Why the user said what it said. The scripted user uses: ``opening``, ``reveal``, ``filler``,
-``disliked_topic``, ``repeated_question``, ``flattery``, ``too_long``, ``copying``,
-``profile_request``, ``format_error``, ``goodbye``; other simulators may add their own."""
+Reaction = Literal[
+    "opening",
+    "reveal",
+    "filler",
+    "disliked_topic",
+    "repeated_question",
+    "flattery",
+    "too_long",
+    "copying",
+    "profile_request",
+    "format_error",
+    "goodbye",
+]
+"""Why the user said what it said (``info["user_reaction"]``): a complaint (``disliked_topic``,
+``repeated_question``, ``flattery``, ``too_long``, ``copying``, ``profile_request``), a disclosure
+(``reveal``), small talk (``filler``), leaving (``goodbye``), or ``opening`` / ``format_error``."""
+REACTIONS: frozenset[str] = frozenset(get_args(Reaction))
 
 
 @dataclass(frozen=True)
@@ -38,6 +52,10 @@ class UserTurn:
     revealed_fact_ids: tuple[str, ...] = ()
     reaction: Reaction = "filler"
     done: bool = False
+
+    def __post_init__(self) -> None:
+        if self.reaction not in REACTIONS:
+            raise ValueError(f"unknown reaction {self.reaction!r}; expected one of {sorted(REACTIONS)}")
 
 
 @dataclass
@@ -60,10 +78,7 @@ class DialogueState:
     @property
     def last_user_message(self) -> str:
         """The latest user message, or ``""`` before the opening."""
-        for message in reversed(self.messages):
-            if message["role"] == "user":
-                return message["content"]
-        return ""
+        return last_user_message(self.messages)
 
 
 @runtime_checkable

@@ -28,13 +28,14 @@ Each turn:
 ``opening`` asks the model for a cold greeting with no profile in the prompt at all, and removes
 any sentence that happens to name a fact.
 
-``llm_env_kwargs(base_url, model)`` builds ``gymnasium.make`` kwargs that put the user and both LLM
-judges on one OpenAI-compatible server.
+``rlpa_env.backends.config.llm_env_kwargs`` builds the ``gymnasium.make`` kwargs that put the user and
+both LLM judges on one backend (``llm_env_kwargs`` here is its deprecated alias).
 """
 
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import Any
@@ -66,8 +67,8 @@ class LLMUser:
     """A ``UserSimulator`` whose messages a chat model writes; the module docstring states the rules.
 
     Args:
-        backend: A ``ChatBackend``, a backend name for ``rlpa_env.backends.make_backend``, or ``None``
-            for the embedded local model.
+        backend: A ``ChatBackend``, a backend setting (``"embedded"``, a registered name, a local path; see
+            ``rlpa_env.backends.config``), or ``None`` for the embedded local model.
         max_tokens: Token limit for one user message.
         temperature: Sampling temperature of the user model.
         reveal_fraction: Share of the profile's facts disclosed in one turn at most (rounded up).
@@ -89,9 +90,9 @@ class LLMUser:
             raise ValueError(f"max_tokens and max_words must be at least 1, got {max_tokens} and {max_words}")
         if max_retries < 0:
             raise ValueError(f"max_retries must be >= 0, got {max_retries}")
-        from rlpa_env.backends import make_backend
+        from rlpa_env.backends.config import EMBEDDED, resolve_backend
 
-        self.backend: ChatBackend = make_backend("transformers" if backend is None else backend)
+        self.backend: ChatBackend = resolve_backend(EMBEDDED if backend is None else backend)
         self.rules = ScriptedUser(reveal_fraction=reveal_fraction)
         self.max_tokens = max_tokens
         self.temperature = temperature
@@ -238,31 +239,13 @@ def _swapped_transcript(messages: Sequence[dict[str, str]]) -> list[dict[str, st
     return recent
 
 
-def llm_env_kwargs(
-    base_url: str | Sequence[str], model: str, cache_path: str | None = None, **backend_kwargs: Any
-) -> dict[str, Any]:
-    """``gymnasium.make`` kwargs running the user and both LLM judges on one OpenAI-compatible server.
+def llm_env_kwargs(base_url: str, model: str, cache_path: str | None = None, **backend_kwargs: Any) -> dict[str, Any]:
+    """Deprecated alias of ``rlpa_env.backends.config.llm_env_kwargs`` (kept for one release)."""
+    warnings.warn(
+        "rlpa_env.users.llm.llm_env_kwargs moved to rlpa_env.backends.config.llm_env_kwargs",
+        DeprecationWarning,
+        stacklevel=2,
+    )
+    from rlpa_env.backends.config import llm_env_kwargs as moved
 
-    Several URLs (replicas of one model, e.g. one ``llama_cpp.server`` per slot) are served through a
-    ``ReplicaPoolBackend``, which sends each request to the least busy replica.
-
-    ``cache_path`` wraps the backend in a ``CachedBackend`` (a disk cache keyed on the request), so a
-    rerun with the same seeds replays without calling the server. ``backend_kwargs`` go to
-    ``OpenAICompatibleBackend`` (``api_key``, ``timeout``, ...). Use it as
-    ``gymnasium.make("RLPA-LLM-v0", **llm_env_kwargs("http://127.0.0.1:8080/v1", "my-model"))``.
-    """
-    from rlpa_env.backends import CachedBackend, ReplicaPoolBackend
-    from rlpa_env.backends.openai_backend import OpenAICompatibleBackend
-    from rlpa_env.rewards.llm_judges import LLMJudgeProfileScorer, LLMResponseJudge
-
-    urls = [base_url] if isinstance(base_url, str) else list(base_url)
-    replicas = [OpenAICompatibleBackend(url, model, **backend_kwargs) for url in urls]
-    backend: ChatBackend = replicas[0] if len(replicas) == 1 else ReplicaPoolBackend(replicas)
-    if cache_path is not None:
-        backend = CachedBackend(backend, cache_path)
-    return {
-        "user": "llm",
-        "user_kwargs": {"backend": backend},
-        "profile_scorer": LLMJudgeProfileScorer(backend),
-        "response_judge": LLMResponseJudge(backend),
-    }
+    return moved(base_url, model, cache_path, **backend_kwargs)
