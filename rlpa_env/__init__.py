@@ -25,7 +25,7 @@ agents on top.
   ``registry`` and ``backends`` (chat backends and the one-backend setting, ``backends.config``);
 - ``profiles``; reply analysis (``signals``); ``users`` and ``rewards``;
 - ``env`` with ``episode`` (``Episode``, ``TurnRecord``, ``run_episode``, the ``AGENTS`` registry)
-  and ``scenarios``; ``eval``; ``cli``;
+  and ``scenarios``; ``eval``; ``cli`` with ``doctor``;
 - the ``agents`` package builds on all of it; ``rlpa_env`` names its agents by import-path strings
   in ``rlpa_env.episode.AGENTS`` and never imports ``agents``.
 """

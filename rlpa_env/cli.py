@@ -5,6 +5,8 @@
   embedded SmolLM2 model are installed, also one short episode played by ``TransformersAgent``.
 - ``rlpa-env envs``: list the registered environment ids and their keyword arguments.
 - ``rlpa-env evaluate | leaderboard | show``: the evaluation harness (see ``rlpa_env.eval.commands``).
+- ``rlpa-env doctor``: versions, CPU features and a generation check of each installed model backend
+  (see ``rlpa_env.doctor``).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from collections.abc import Sequence
 import gymnasium as gym
 
 import rlpa_env
+from rlpa_env import doctor
 from rlpa_env.episode import AGENTS, run_episode
 from rlpa_env.eval.commands import add_commands
 
@@ -82,6 +85,11 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(func=run_demo)
     envs = subparsers.add_parser("envs", help="list the registered environment ids")
     envs.set_defaults(func=run_envs)
+    doctor_parser = subparsers.add_parser(
+        "doctor", help="print versions and CPU features, and check that each installed model backend generates"
+    )
+    doctor.add_arguments(doctor_parser)
+    doctor_parser.set_defaults(func=doctor.run_doctor)
     add_commands(subparsers)
     return parser
 

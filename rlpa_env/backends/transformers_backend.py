@@ -26,8 +26,9 @@ Behaviour:
 from __future__ import annotations
 
 import bisect
+import contextlib
 import functools
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -99,6 +100,18 @@ class _StopStringsCriteria(StoppingCriteria):
         return torch.tensor(done, dtype=torch.bool, device=input_ids.device)
 
 
+@contextlib.contextmanager
+def _torch_threads(n_threads: int | None) -> Iterator[None]:
+    """Run the block with torch using ``n_threads`` CPU threads, then restore the previous count."""
+    previous = torch.get_num_threads()
+    if n_threads is not None:
+        torch.set_num_threads(n_threads)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(previous)
+
+
 def _as_id_set(value: int | Sequence[int] | None) -> set[int]:
     if value is None:
         return set()
@@ -125,6 +138,10 @@ class TransformersBackend(ChatBackendBase):
         stop: strings that end a completion; the returned text is cut before the first one.
         max_batch_size: prompts generated together at most, to bound memory.
         name: the ``model_name`` to report; defaults to the checkpoint's name.
+        n_threads: torch's CPU threads while this backend generates (restored afterwards); ``None``
+            leaves torch's own setting. The default 1 is what stays fast on a shared machine: with
+            another process busy on the second of 2 cores, SmolLM2-135M generated 14.7 tok/s on one
+            thread and 6.5 on two (16.9 either way when the cores were free).
     """
 
     def __init__(
@@ -138,6 +155,7 @@ class TransformersBackend(ChatBackendBase):
         stop: Sequence[str] = (),
         max_batch_size: int = 8,
         name: str | None = None,
+        n_threads: int | None = 1,
     ) -> None:
         if (model is None) != (tokenizer is None):
             raise ValueError("pass both model and tokenizer objects, or neither (then model_path is loaded)")
@@ -149,6 +167,9 @@ class TransformersBackend(ChatBackendBase):
             raise ValueError(f"stop strings must be non-empty strings, got {list(stop)!r}")
         if max_batch_size < 1:
             raise ValueError(f"max_batch_size must be at least 1, got {max_batch_size}")
+        if n_threads is not None and n_threads < 1:
+            raise ValueError(f"n_threads must be at least 1 or None, got {n_threads}")
+        self.n_threads = n_threads
         self.stop = tuple(stop)
         self.max_batch_size = max_batch_size
         self.device = device
@@ -239,7 +260,7 @@ class TransformersBackend(ChatBackendBase):
         rng_devices = [model.device.index or 0] if model.device.type == "cuda" else []
         results: list[Generation] = []
         # A scoped RNG: seeding here must not disturb the caller's global torch RNG stream.
-        with torch.random.fork_rng(devices=rng_devices), torch.inference_mode():
+        with torch.random.fork_rng(devices=rng_devices), torch.inference_mode(), _torch_threads(self.n_threads):
             if seed is not None:
                 torch.manual_seed(seed)
             for start in range(0, len(prompts), self.max_batch_size):
