@@ -29,7 +29,7 @@ from rlpa_env.backends.openai_backend import OpenAICompatibleBackend
 from rlpa_env.cli import main as cli_main
 from rlpa_env.episode import Episode
 from rlpa_env.eval import evaluate
-from rlpa_env.eval.runner import execution_mode
+from rlpa_env.eval.runner import execution_mode, play_episodes
 from rlpa_env.rewards.base import CRITERIA
 
 SERVER_FAULT_MARKER = "please-break-the-server"
@@ -227,6 +227,45 @@ def test_agent_faults_end_only_their_own_episodes_in_worker_processes():
             assert without_wall_time(broken) == without_wall_time(good)
     assert faulty.metrics.agent_failure_rate == 4 / 16
     assert elapsed < 8.0, f"two hangs of 0.5 s stalled the run for {elapsed:.1f} s"
+
+
+class ScoreBlindAgent(CuriousAgent):
+    """Plays like ``CuriousAgent`` but raises if ``info`` shows it a score."""
+
+    def act(self, observation: str, info: Mapping[str, Any]) -> str:
+        """Refuse to play on when a score leaks into ``info``."""
+        if "profile_f1" in info:
+            raise RuntimeError("saw a score")
+        return super().act(observation, info)
+
+
+class WithoutScores:
+    """A view that hands the agent ``info`` without its score keys."""
+
+    def __init__(self, agent: Any) -> None:
+        self.agent = agent
+
+    def reset(self, seed: int | None = None) -> None:
+        """Reset the viewed agent."""
+        self.agent.reset(seed)
+
+    def act(self, observation: str, info: Mapping[str, Any]) -> str:
+        """The viewed agent's turn on ``info`` without scores."""
+        return self.agent.act(observation, {k: v for k, v in info.items() if not k.startswith(("profile", "reward"))})
+
+
+@pytest.mark.parametrize("num_envs", [1, 3])
+def test_a_view_wraps_the_agent_in_every_slot(num_envs):
+    def play(view: Any) -> list[Episode]:
+        env = gym.make("RLPA-Test-v0")
+        return play_episodes(
+            ScoreBlindAgent(), range(6), env=env, env_id="RLPA-Test-v0", env_kwargs={}, num_envs=num_envs, view=view
+        )
+
+    assert [episode.failure for episode in play(None)] == ["act() raised RuntimeError: saw a score"] * 6
+    viewed = play(WithoutScores)
+    assert [episode.failure for episode in viewed] == [None] * 6
+    assert all(len(episode.turns) == 10 for episode in viewed)
 
 
 # -- act_batch -----------------------------------------------------------------------------------

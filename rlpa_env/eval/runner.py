@@ -193,6 +193,7 @@ def play_episodes(
     num_envs: int = 1,
     turn_timeout_s: float | None = None,
     max_concurrency: int | None = None,
+    view: Callable[[Agent], Agent] | None = None,
     progress: bool = False,
     label: str = "episodes",
 ) -> list[Episode]:
@@ -210,6 +211,8 @@ def play_episodes(
         turn_timeout_s: Seconds the agent may take per call; ``None`` means no limit.
         max_concurrency: Requests in flight to each model server (``OpenAICompatibleBackend.limit_concurrency``
             on every server backend of the agent and the slots' roles); ``None`` keeps the backends' own bound.
+        view: Wraps each slot's guarded agent (for example to filter what ``act`` is shown); ``None``
+            plays the guarded agent as is.
         progress: Show a tqdm bar of finished episodes.
         label: The bar's label.
     """
@@ -217,37 +220,45 @@ def play_episodes(
     slots = min(num_envs, len(seeds))
     if mode != "sequential" and slots == 1:
         mode = "sequential"
+    view = view or _as_is
     if mode == "processes":
-        return _play_in_processes(agent, env, seeds, slots, turn_timeout_s, progress, label)
+        return _play_in_processes(agent, env, seeds, slots, turn_timeout_s, view, progress, label)
     bar = _progress_bar(len(seeds), progress, label)
+    guards: list[AgentGuard] = []
+    envs = [env]
     try:
         if mode == "sequential":
             if max_concurrency is not None:
                 limit_server_concurrency([agent, _roles(env)], max_concurrency)
-            guard = AgentGuard(agent, turn_timeout_s)
-            try:
-                return [_finished(play_one(env, guard, seed), bar) for seed in seeds]
-            finally:
-                guard.close()
-        envs = [env, *(gym.make(env_id, **copy_sharing_backends(dict(env_kwargs))) for _ in range(slots - 1))]
+            guards.append(AgentGuard(agent, turn_timeout_s))
+            player = view(guards[0])
+            return [_finished(play_one(env, player, seed), bar) for seed in seeds]
+        envs += [gym.make(env_id, **copy_sharing_backends(dict(env_kwargs))) for _ in range(slots - 1)]
         if max_concurrency is not None:
             limit_server_concurrency([agent, *(_roles(slot_env) for slot_env in envs)], max_concurrency)
-        try:
-            if mode == "batch":
-                batcher = _Batcher(AgentGuard(agent, turn_timeout_s), slots)
-                players: list[Agent] = [_BatchSlot(batcher) for _ in range(slots)]
-                on_slot_done: Callable[[], None] = batcher.leave
-            else:
-                agents = [agent, *(copy_sharing_backends(agent) for _ in range(slots - 1))]
-                players = [AgentGuard(slot_agent, turn_timeout_s) for slot_agent in agents]
-                on_slot_done = _nothing
-            return _play_in_threads(list(zip(envs, players, strict=True)), seeds, bar, on_slot_done)
-        finally:
-            for slot_env in envs[1:]:
-                slot_env.close()
+        if mode == "batch":
+            guards.append(AgentGuard(agent, turn_timeout_s))
+            batcher = _Batcher(guards[0], slots)
+            players = [view(_BatchSlot(batcher)) for _ in range(slots)]
+            on_slot_done: Callable[[], None] = batcher.leave
+        else:
+            agents = [agent, *(copy_sharing_backends(agent) for _ in range(slots - 1))]
+            guards += [AgentGuard(slot_agent, turn_timeout_s) for slot_agent in agents]
+            players = [view(guard) for guard in guards]
+            on_slot_done = _nothing
+        return _play_in_threads(list(zip(envs, players, strict=True)), seeds, bar, on_slot_done)
     finally:
+        for guard in guards:
+            guard.close()
+        for slot_env in envs[1:]:
+            slot_env.close()
         if bar is not None:
             bar.close()
+
+
+def _as_is(agent: Agent) -> Agent:
+    """The default view: the guarded agent sees everything the env hands it."""
+    return agent
 
 
 def _nothing() -> None:
@@ -286,8 +297,6 @@ def _play_in_threads(
             with lock:
                 errors.append(error)
         finally:
-            if isinstance(agent, AgentGuard):
-                agent.close()
             on_slot_done()
 
     threads = [
@@ -345,8 +354,6 @@ class _Batcher:
             batch = self._take_full_batch()
         if batch:
             self._answer(batch)
-        if self._playing == 0:
-            self._guard.close()
 
     def _take_full_batch(self) -> list[_TurnRequest]:
         if not self._pending or len(self._pending) < self._playing:
@@ -394,23 +401,23 @@ class _BatchSlot:
 
 @dataclass
 class _WorkerSlot:
-    """What one forked worker plays with: its inherited env and the agent behind its own guard."""
+    """What one forked worker plays with: its inherited env and the agent behind its own guard and view."""
 
     env: gym.Env
-    guard: AgentGuard
+    player: Agent
 
 
 _worker_slots: dict[str, _WorkerSlot] = {}
 """The worker process's slot, set by ``_start_worker`` (a pool initializer has nowhere else to put it)."""
 
 
-def _start_worker(env: gym.Env, agent: Agent, turn_timeout_s: float | None) -> None:
-    _worker_slots["slot"] = _WorkerSlot(env, AgentGuard(agent, turn_timeout_s))
+def _start_worker(env: gym.Env, agent: Agent, turn_timeout_s: float | None, view: Callable[[Agent], Agent]) -> None:
+    _worker_slots["slot"] = _WorkerSlot(env, view(AgentGuard(agent, turn_timeout_s)))
 
 
 def _play_in_worker(seeds: Sequence[int]) -> list[Episode]:
     slot = _worker_slots["slot"]
-    return [play_one(slot.env, slot.guard, seed) for seed in seeds]
+    return [play_one(slot.env, slot.player, seed) for seed in seeds]
 
 
 def _chunks(count: int, workers: int) -> list[range]:
@@ -425,6 +432,7 @@ def _play_in_processes(
     seeds: Sequence[int],
     workers: int,
     turn_timeout_s: float | None,
+    view: Callable[[Agent], Agent],
     progress: bool,
     label: str,
 ) -> list[Episode]:
@@ -433,7 +441,7 @@ def _play_in_processes(
         max_workers=workers,
         mp_context=multiprocessing.get_context("fork"),
         initializer=_start_worker,
-        initargs=(env, agent, turn_timeout_s),
+        initargs=(env, agent, turn_timeout_s, view),
     )
     bar = None
     try:
