@@ -7,6 +7,7 @@
 - ``rlpa-env evaluate | leaderboard | show``: the evaluation harness (see ``rlpa_env.eval.commands``).
 - ``rlpa-env doctor``: versions, CPU features and a generation check of each installed model backend
   (see ``rlpa_env.doctor``).
+- ``rlpa-env import-personas``: persona paragraphs -> profile JSONL (see ``rlpa_env.profiles.import_command``).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import rlpa_env
 from rlpa_env import doctor
 from rlpa_env.episode import AGENTS, run_episode
 from rlpa_env.eval.commands import add_commands
+from rlpa_env.profiles.import_command import add_import_command
 
 DEMO_AGENTS = ("random", "heuristic", "oracle")
 
@@ -91,6 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
     doctor.add_arguments(doctor_parser)
     doctor_parser.set_defaults(func=doctor.run_doctor)
     add_commands(subparsers)
+    add_import_command(subparsers)
     return parser
 
 

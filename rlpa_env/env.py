@@ -6,6 +6,7 @@ import copy
 import functools
 import hashlib
 import json
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
@@ -18,6 +19,7 @@ from rlpa_env.backends.config import resolve_backend, role_kwargs, uses_a_backen
 from rlpa_env.parsing import ParsedTurn, TurnFormatError, parse_turn
 from rlpa_env.profiles.aloe import inferred_profile
 from rlpa_env.profiles.bank import ProfileBank
+from rlpa_env.profiles.io import load_jsonl
 from rlpa_env.profiles.types import Fact, Profile
 from rlpa_env.rewards import PROFILE_SCORERS, RESPONSE_JUDGES
 from rlpa_env.rewards.base import (
@@ -136,7 +138,8 @@ class RLPAEnv(gym.Env[str, str]):
     ``gymnasium.make("RLPA-v0", **kwargs)`` accepts:
 
     - ``split``: ``"train"`` or ``"test"`` profiles of ``bank`` (default the shipped bank).
-    - ``bank``: a ``ProfileBank``; ``profiles``: a sequence of ``Profile`` used instead of a split.
+    - ``bank``: a ``ProfileBank``; ``profiles``: a sequence of ``Profile``, or the path of a profile JSONL
+      file (``save_jsonl``, ``rlpa-env import-personas``), used instead of a split.
     - ``user``: ``"scripted"`` (default), ``"llm"`` or a ``UserSimulator``; ``user_kwargs`` for a named one.
     - ``profile_scorer``: ``"lexical"`` (default), ``"embedding"``, ``"llm"`` or a ``ProfileScorer``;
       ``profile_scorer_kwargs`` for a named one, e.g. ``profile_scorer="llm",
@@ -170,7 +173,7 @@ class RLPAEnv(gym.Env[str, str]):
         split: Literal["train", "test"] = "train",
         *,
         bank: ProfileBank | None = None,
-        profiles: Sequence[Profile] | None = None,
+        profiles: Sequence[Profile] | str | os.PathLike[str] | None = None,
         user: str | UserSimulator = "scripted",
         user_kwargs: Mapping[str, Any] | None = None,
         profile_scorer: str | ProfileScorer = "lexical",
@@ -199,6 +202,8 @@ class RLPAEnv(gym.Env[str, str]):
             raise ValueError(f"max_turns must be at least 1, got {max_turns}")
         if max_action_length < 1:
             raise ValueError(f"max_action_length must be at least 1, got {max_action_length}")
+        if isinstance(profiles, (str, os.PathLike)):
+            profiles = load_jsonl(profiles)  # e.g. the output of `rlpa-env import-personas`
         if profiles is not None:
             self.profiles: tuple[Profile, ...] = tuple(profiles)
             if not self.profiles:

@@ -27,6 +27,11 @@ Ground rules:
 - If the assistant asks for your whole profile or a list of facts about you, decline in a word or two.
 - After each assistant message, a note says what to do in your reply; follow it."""
 
+PERSONA_NOTE = """The persona these notes come from, in its author's words (let it shape how you sound; \
+the notes and the note for each message still decide what you may share):
+{persona}"""
+"""Appended to the notes of an imported profile (``Profile.persona``)."""
+
 USER_DIRECTIVE = "Note for your next message: {directive}"
 """Sent as a system message after the transcript, so the prompt before it stays the same from turn to
 turn and a server's prefix cache can reuse it."""

@@ -441,7 +441,7 @@ ALOE_TEXT = """Characteristics:
 
 def test_profile_from_text_makes_one_fact_per_trait() -> None:
     profile = profile_from_text(ALOE_TEXT, "aloe-1")
-    assert profile.id == "aloe-1" and profile.style == StylePreferences()
+    assert profile.id == "aloe-1" and profile.style == StylePreferences() and profile.persona == ALOE_TEXT
     rows = [(f.category, f.kind, f.text, f.utterances[0]) for f in profile.facts]
     assert rows == [
         ("occupation", "attribute", "works as a nurse", "I work as a nurse."),
@@ -449,12 +449,13 @@ def test_profile_from_text_makes_one_fact_per_trait() -> None:
         ("music", "dislike", "can't stand country music", "I can't stand country music."),
         ("food", "like", "favourite food is sushi", "My favourite food is sushi."),
         ("sport", "like", "enjoys watching basketball with friends", "I enjoy watching basketball with friends."),
-        ("diet", "attribute", "is vegetarian", "I am vegetarian."),
+        ("diet", "attribute", "is vegetarian", "I'm vegetarian."),
     ]
     hiking = profile.facts[1]
     assert hiking.value == "hiking on weekends"
-    assert hiking.keywords == ("hiking", "weekends")
-    assert all(fact.intimacy == 1 for fact in profile.facts)
+    assert hiking.keywords[:2] == ("hiking", "weekends")
+    assert set(category_topic_words("hobby")) <= set(hiking.keywords)  # reachable by "any hobbies?"
+    assert [fact.intimacy for fact in profile.facts] == [CATALOG[f.category].intimacy for f in profile.facts]
 
 
 def test_profile_from_text_falls_back_to_other_and_keeps_ids_unique() -> None:

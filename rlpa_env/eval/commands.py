@@ -1,8 +1,9 @@
 """The ``evaluate``, ``leaderboard`` and ``show`` subcommands of the ``rlpa-env`` command.
 
 - ``rlpa-env evaluate --agent SPEC [--episodes N --seed S --scenario NAME --env ID --out DIR
-  --turn-timeout SECONDS --env-kwarg KEY=VALUE ... --num-envs N --max-concurrency M]`` runs
-  ``evaluate``, prints a summary table (with ``rich`` when it is installed) and writes the report
+  --turn-timeout SECONDS --env-kwarg KEY=VALUE ... --profiles FILE --num-envs N --max-concurrency M]``
+  runs ``evaluate`` (on the profiles of a profile JSONL file instead of the env's split with
+  ``--profiles``), prints a summary table (with ``rich`` when it is installed) and writes the report
   files into ``--out``. ``--num-envs`` episodes are in flight at once; ``--max-concurrency`` bounds
   the requests in flight to each model server (a ``--backend`` URL and the ``openai`` agent's), and
   defaults to ``--num-envs``; a repeated ``--backend URL`` names replicas of one model.
@@ -30,6 +31,7 @@ from gymnasium.error import Error as GymError
 
 from rlpa_env.eval.agent_spec import AgentSpecError
 from rlpa_env.eval.report import headline_rows
+from rlpa_env.profiles.io import ProfileFileError
 from rlpa_env.scenarios import SCENARIOS
 
 if TYPE_CHECKING:
@@ -115,6 +117,13 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
         "--backend-cache", default=None, help="SQLite file caching the backend's completions so reruns replay"
     )
     evaluate_parser.add_argument(
+        "--profiles",
+        type=Path,
+        default=None,
+        help="play these profiles (a profile JSONL file, e.g. from `rlpa-env import-personas`) instead of the "
+        "env id's split",
+    )
+    evaluate_parser.add_argument(
         "--num-envs",
         type=positive_int,
         default=1,
@@ -125,7 +134,7 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
         "--max-concurrency",
         type=positive_int,
         default=None,
-        help="requests in flight to each model server (--backend-url, and the openai agent's base_url) "
+        help="requests in flight to each model server (each --backend URL, and the openai agent's base_url) "
         "(default: --num-envs)",
     )
     evaluate_parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
@@ -203,6 +212,10 @@ def run_evaluate(args: argparse.Namespace) -> int:
     if str(Path.cwd()) not in sys.path:
         sys.path.insert(0, str(Path.cwd()))
     env_kwargs = dict(args.env_kwarg)
+    if args.profiles is not None:
+        if not args.profiles.is_file():
+            return _error(f"--profiles {args.profiles}: no such file")
+        env_kwargs["profiles"] = str(args.profiles)
     if args.backend is not None:
         from rlpa_env.backends.config import llm_env_kwargs, resolve_backend
 
@@ -232,7 +245,7 @@ def run_evaluate(args: argparse.Namespace) -> int:
             progress=not args.no_progress,
             **env_kwargs,
         )
-    except (AgentSpecError, GymError) as error:
+    except (AgentSpecError, GymError, ProfileFileError) as error:
         return _error(str(error))
     out = args.out or default_out_dir(args.agent, args.env, args.scenario)
     paths = report.save(out)

@@ -1,4 +1,4 @@
-"""Hidden user profiles: records, the catalog, the seeded generator, banks, JSONL files and ALOE import.
+"""Hidden user profiles: records, the catalog, the seeded generator, banks, JSONL files and persona import.
 
 Importing this package generates and loads nothing. The record types come from ``types`` directly;
 every other export is imported from its submodule on first access, which keeps ``import rlpa_env``
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from rlpa_env.profiles.catalog import CATEGORIES, category_topic_words, category_vocabulary
     from rlpa_env.profiles.generator import generate_profile, generate_profiles
     from rlpa_env.profiles.io import ProfileFileError, load_jsonl, save_jsonl
+    from rlpa_env.profiles.personas import ImportReport, PersonaRecord, import_persona_files, import_personas
 
 _LAZY_EXPORTS: dict[str, str] = {
     "CATEGORIES": "catalog",
@@ -33,11 +34,17 @@ _LAZY_EXPORTS: dict[str, str] = {
     "save_jsonl": "io",
     "load_aloe_profiles": "aloe",
     "profile_from_text": "aloe",
+    "ImportReport": "personas",
+    "PersonaRecord": "personas",
+    "import_persona_files": "personas",
+    "import_personas": "personas",
 }
 
 __all__ = [
     "CATEGORIES",
     "Fact",
+    "ImportReport",
+    "PersonaRecord",
     "Profile",
     "ProfileBank",
     "ProfileFileError",
@@ -46,6 +53,8 @@ __all__ = [
     "category_vocabulary",
     "generate_profile",
     "generate_profiles",
+    "import_persona_files",
+    "import_personas",
     "load_aloe_profiles",
     "load_jsonl",
     "profile_from_text",

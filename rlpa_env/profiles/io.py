@@ -143,8 +143,9 @@ def _profile(record: Any, interner: _FactInterner) -> Profile:
         raise _FieldError("facts", "must hold at least one fact")
     built = tuple(interner.fact(fact, f"facts[{index}]") for index, fact in enumerate(facts))
     style = _style(record)
+    persona = _require(record, "persona", str, "") if "persona" in record else ""
     try:
-        return Profile(id=profile_id, facts=built, style=style)
+        return Profile(id=profile_id, facts=built, style=style, persona=persona)
     except ValueError as error:
         raise _FieldError("facts", str(error)) from None
 

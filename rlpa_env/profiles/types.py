@@ -118,11 +118,16 @@ class StylePreferences:
 
 @dataclass(frozen=True)
 class Profile:
-    """A hidden user profile: an id, 8 to 14 facts (for generated profiles) and style preferences."""
+    """A hidden user profile: an id, 8 to 14 facts (for generated profiles) and style preferences.
+
+    ``persona`` is the free text an imported profile came from (persona and personality paragraphs),
+    for an LLM user to follow its wording; generated profiles leave it empty.
+    """
 
     id: str
     facts: tuple[Fact, ...]
     style: StylePreferences = field(default_factory=StylePreferences)
+    persona: str = ""
 
     def __post_init__(self) -> None:
         if not self.facts:
@@ -156,12 +161,18 @@ class Profile:
         return frozenset((f.category, f.kind, f.value.lower()) for f in self.facts)
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict (the ``info["privileged"]["profile"]`` shape); ``from_dict`` inverts it."""
-        return {
+        """A JSON-ready dict (the ``info["privileged"]["profile"]`` shape); ``from_dict`` inverts it.
+
+        ``persona`` is present only when set, so generated profiles serialise as before.
+        """
+        data: dict[str, Any] = {
             "id": self.id,
             "facts": [fact.to_dict() for fact in self.facts],
             "style": {"verbosity": self.style.verbosity, "tone": self.style.tone},
         }
+        if self.persona:
+            data["persona"] = self.persona
+        return data
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Profile:
@@ -171,4 +182,5 @@ class Profile:
             id=data["id"],
             facts=tuple(Fact.from_dict(f) for f in data["facts"]),
             style=StylePreferences(**style),
+            persona=data.get("persona", ""),
         )

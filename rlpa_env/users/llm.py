@@ -11,7 +11,8 @@ Each turn:
    ``ceil(reveal_fraction * n)``, intimate ones only after rapport), the rapport change and
    ``state.memory``. On a profile request nothing at all is disclosed, whatever else the reply did.
 3. **Wording by the model.** The system prompt holds the whole profile as first-person notes with
-   intimacy marks and the style (``rlpa_env.prompts``). The transcript follows with the roles
+   intimacy marks and the style (``rlpa_env.prompts``); an imported profile adds its original persona
+   text (``Profile.persona``) so the wording can follow it. The transcript follows with the roles
    swapped: the agent's replies are the ``user`` role for the user model. A last system message
    says what to do in this message: what to complain about and exactly which notes to share. It
    comes last so everything before it is a stable prefix that a server's prefix cache reuses.
@@ -223,7 +224,10 @@ def _remove_marker(text: str) -> str:
 
 @lru_cache(maxsize=1024)
 def _notes(profile: Profile) -> str:
-    return "\n".join(f"- {prompts.INTIMACY_MARKS[f.intimacy]} {f.utterances[0]}" for f in profile.facts)
+    notes = "\n".join(f"- {prompts.INTIMACY_MARKS[f.intimacy]} {f.utterances[0]}" for f in profile.facts)
+    if profile.persona:
+        notes += "\n\n" + prompts.PERSONA_NOTE.format(persona=profile.persona)
+    return notes
 
 
 def _style_text(profile: Profile) -> str:
