@@ -38,6 +38,7 @@ A tqdm bar (when ``progress`` and tqdm is installed) counts finished episodes an
 from __future__ import annotations
 
 import copy
+import gc
 import multiprocessing
 import threading
 from collections.abc import Callable, Mapping, Sequence
@@ -437,6 +438,7 @@ def _play_in_processes(
     label: str,
 ) -> list[Episode]:
     """Fork ``workers`` processes (before the progress bar starts its thread); each task is a chunk of episodes."""
+    gc.freeze()  # the workers' collections then leave the inherited objects' pages unwritten (copy-on-write)
     pool = ProcessPoolExecutor(
         max_workers=workers,
         mp_context=multiprocessing.get_context("fork"),
@@ -457,5 +459,6 @@ def _play_in_processes(
         return [results[index] for index in range(len(seeds))]
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+        gc.unfreeze()
         if bar is not None:
             bar.close()
