@@ -307,6 +307,22 @@ def test_reports_are_byte_identical_for_one_four_and_sixteen_envs_with_a_cached_
 
 
 @pytest.mark.timeout(60)
+def test_an_http_agent_sends_its_turns_concurrently_and_the_report_matches_one_env(fake_server, tmp_path):
+    def run(num_envs: int) -> tuple[bytes, bytes]:
+        report = evaluate(
+            "openai", agent_kwargs={"base_url": fake_server.url, "model": "fake"}, episodes=8, seed=2,
+            num_envs=num_envs, max_concurrency=4, progress=False, max_turns=3,
+        )  # fmt: skip
+        assert report.metrics.episodes == 8 and not report.failures
+        return saved_files(report, tmp_path / f"n{num_envs}")
+
+    single = run(1)
+    assert fake_server.max_in_flight == 1
+    assert run(4) == single
+    assert fake_server.max_in_flight in (2, 3, 4)
+
+
+@pytest.mark.timeout(60)
 def test_a_server_error_ends_only_the_episode_whose_request_failed(fake_server):
     env_kwargs = llm_env_kwargs(fake_server.url, "fake", max_retries=0)
     report = evaluate(
