@@ -63,48 +63,23 @@ that the progress bar moves and the workers finish together."""
 
 _ROLE_ATTRIBUTES = ("user", "profile_scorer", "response_judge")
 _SEARCH_DEPTH = 3
-_SERVER_SEARCH_DEPTH = 6  # role -> cache -> replica pool -> replicas -> server backend
+_SERVER_SEARCH_DEPTH = 7  # values -> role -> cache -> replica pool -> replicas -> server backend
 
 
-def chat_backends(value: Any, depth: int = _SEARCH_DEPTH) -> list[ChatBackend]:
-    """The ``ChatBackend`` objects reachable from ``value`` through mappings, lists, tuples and attributes.
-
-    The search stops ``depth`` levels below ``value`` (a role holds its backend one or two levels down).
-    """
-    found: dict[int, ChatBackend] = {}
-
-    def visit(item: Any, level: int) -> None:
-        if isinstance(item, ChatBackend) and not isinstance(item, type):
-            found.setdefault(id(item), item)
-            return
-        if level == 0:
-            return
-        if isinstance(item, Mapping):
-            children: Any = item.values()
-        elif isinstance(item, list | tuple):
-            children = item
-        elif hasattr(item, "__dict__") and not isinstance(item, type):
-            children = vars(item).values()
-        else:
-            return
-        for child in children:
-            visit(child, level - 1)
-
-    visit(value, depth)
-    return list(found.values())
-
-
-def limit_server_concurrency(values: Sequence[Any], max_concurrency: int) -> None:
-    """Bound every server backend reachable from ``values`` (through wrappers such as caches and replica
-    pools) at ``max_concurrency`` requests in flight per server."""
+def _reachable(value: Any, depth: int, match: Callable[[Any], bool]) -> list[Any]:
+    """The objects ``match`` accepts that are reachable from ``value`` through mappings, lists, tuples and
+    attributes, at most ``depth`` levels down; the search does not look inside a match."""
+    found: dict[int, Any] = {}
     seen: set[int] = set()
 
     def visit(item: Any, level: int) -> None:
-        if id(item) in seen or level == 0 or isinstance(item, type | str | bytes | int | float):
+        if id(item) in seen or isinstance(item, type | str | bytes | int | float):
             return
         seen.add(id(item))
-        if callable(getattr(item, "limit_concurrency", None)):
-            item.limit_concurrency(max_concurrency)
+        if match(item):
+            found.setdefault(id(item), item)
+            return
+        if level == 0:
             return
         if isinstance(item, Mapping):
             children: Any = item.values()
@@ -117,8 +92,23 @@ def limit_server_concurrency(values: Sequence[Any], max_concurrency: int) -> Non
         for child in children:
             visit(child, level - 1)
 
-    for value in values:
-        visit(value, _SERVER_SEARCH_DEPTH)
+    visit(value, depth)
+    return list(found.values())
+
+
+def chat_backends(value: Any) -> list[ChatBackend]:
+    """The outermost ``ChatBackend`` objects reachable from ``value`` (a role holds its backend one or two
+    levels down; a cache or a replica pool is found, not the backends inside it)."""
+    return _reachable(value, _SEARCH_DEPTH, lambda item: isinstance(item, ChatBackend))
+
+
+def limit_server_concurrency(values: Sequence[Any], max_concurrency: int) -> None:
+    """Bound every server backend reachable from ``values`` (through wrappers such as caches and replica
+    pools) at ``max_concurrency`` requests in flight per server."""
+    for backend in _reachable(
+        values, _SERVER_SEARCH_DEPTH, lambda item: callable(getattr(item, "limit_concurrency", None))
+    ):
+        backend.limit_concurrency(max_concurrency)
 
 
 def copy_sharing_backends(value: Any) -> Any:
@@ -133,7 +123,7 @@ def copy_sharing_backends(value: Any) -> Any:
     except Exception as error:  # deepcopy fails in many ways (locks, sockets, C objects)
         raise ValueError(
             f"cannot copy {type(value).__name__} for several episodes in flight ({type(error).__name__}: {error}); "
-            "pass the agent as a spec string, make it copyable, or use num_envs=1"
+            "make it copyable with copy.deepcopy, or use num_envs=1"
         ) from error
 
 
