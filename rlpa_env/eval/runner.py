@@ -359,14 +359,14 @@ class _Batcher:
         try:
             self._guard.reset(batch[0].seed)
             actions = self._guard.act_batch(observations, infos)
+            for request, action in zip(batch, actions, strict=True):
+                request.action = action
         except AgentFailure as error:
             for request in batch:
                 request.failure = str(error)
-        else:
-            for request, action in zip(batch, actions, strict=True):
-                request.action = action
-        for request in batch:
-            request.done.set()
+        finally:  # whatever happened, no slot may wait forever
+            for request in batch:
+                request.done.set()
 
 
 class _BatchSlot:
