@@ -280,6 +280,22 @@ def test_an_act_batch_agent_answers_every_slot_in_one_call_and_the_report_matche
     assert saved_files(batched, tmp_path / "batched") == saved_files(single, tmp_path / "single")
 
 
+class CrashingBatchAgent(BatchingAgent):
+    """Answers its first batch, then raises."""
+
+    def act_batch(self, observations: Sequence[str], infos: Sequence[Mapping[str, Any]]) -> list[str]:
+        """Crash after the first batch."""
+        if self.batch_sizes:
+            raise RuntimeError("GPU fell over")
+        return super().act_batch(observations, infos)
+
+
+def test_an_act_batch_failure_ends_the_episodes_of_that_batch_and_the_run_completes():
+    report = evaluate(CrashingBatchAgent(), episodes=6, seed=0, num_envs=3, progress=False)
+    assert [summary.turns for summary in report.summaries] == [1, 1, 1, 0, 0, 0]
+    assert {summary.failure for summary in report.summaries} == {"act_batch() raised RuntimeError: GPU fell over"}
+
+
 # -- LLM roles on a server -----------------------------------------------------------------------
 
 
