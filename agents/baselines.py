@@ -5,16 +5,20 @@ They bracket what a learned policy should reach and need no model:
 - ``RandomAgent`` writes well-formed but uninformed turns: a handful of traits of some other user
   and a generic reply.
 - ``HeuristicAgent`` listens: every first-person statement the user makes becomes a profile line in
-  the third person, and it asks a natural follow-up about a topic it has not explored yet, skipping
-  topics the user complained about.
+  the third person; its reply picks up what the user just said, recalls things the user said in
+  earlier turns (never what the user dislikes), and asks about a topic it has not explored yet,
+  skipping topics the user complained about. When the user says it has gone off something, the
+  lines about it are dropped.
 - ``OracleAgent`` reads the hidden profile from ``info["privileged"]`` (build the env with
-  ``privileged_info=True``) and writes it out in full: an upper bound for tests and tables.
+  ``privileged_info=True``), writes it out in full and replies using it: it names several of the
+  user's likes and attributes each turn and asks about a topic the user has not talked about yet.
+  An upper bound for both rewards and the alignment level.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -22,8 +26,8 @@ import numpy as np
 
 from rlpa_env.parsing import format_turn
 from rlpa_env.profiles.bank import ProfileBank
-from rlpa_env.signals import HOLLOW_WORDS
-from rlpa_env.text import STOPWORDS, content_stems, polarity, tokens
+from rlpa_env.text import STOPWORDS, polarity, stem, tokens
+from rlpa_env.vocabulary import is_hollow, is_negative
 
 
 @dataclass(frozen=True)
@@ -118,6 +122,11 @@ TOPICS: tuple[Topic, ...] = (  # small talk first: personal topics go better onc
 )
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
+_RETRACTION = re.compile(
+    r"\b(?:gone off|lost interest in|(?:i'm|i am) over|no longer into)\s+"
+    r"(?P<old>[\w\s'-]+?)\s*(?:lately|now|anymore)?[.!]?$",
+    re.IGNORECASE,
+)
 _META_WORDS = frozenset(
     "you you're your told already asked repeating butter essay short personal question chat talk bye goodbye".split()  # noqa: SIM905
 )
@@ -170,14 +179,23 @@ def third_person(sentence: str) -> str | None:
         elif not _FIRST_PERSON.search(text):
             return None
     text = _FIRST_PERSON.sub(lambda match: _PRONOUNS[match[0].lower()], text)
-    return text if content_stems(text) else None
+    return text if any(not is_hollow(word) for word in tokens(text) if word not in STOPWORDS) else None
+
+
+def retracted(message: str) -> list[str]:
+    """What the user says it has gone off ("I've gone off jazz lately." -> ``["jazz"]``)."""
+    found = (_RETRACTION.search(sentence.strip()) for sentence in _SENTENCE.split(message))
+    return [match["old"].strip() for match in found if match is not None]
 
 
 def extract_traits(message: str) -> list[str]:
-    """Profile lines for every first-person statement of ``message`` that is about the user, not the chat."""
+    """Profile lines for every first-person statement of ``message`` that is about the user, not the chat.
+
+    Sentences that retract a preference ("I've gone off jazz") give no line (see ``retracted``).
+    """
     traits = []
     for sentence in _SENTENCE.split(message):
-        if sentence.rstrip().endswith("?") or _META_WORDS & set(tokens(sentence)):
+        if sentence.rstrip().endswith("?") or _META_WORDS & set(tokens(sentence)) or _RETRACTION.search(sentence):
             continue
         trait = third_person(sentence)
         if trait is not None:
@@ -190,30 +208,104 @@ def _topic_of(text: str) -> Topic | None:
     return next((topic for topic in TOPICS if words & set(topic.words)), None)
 
 
+_TOPIC_KEYS = frozenset(stem(word) for topic in TOPICS for word in topic.words)
+_PLAIN_VERBS = frozenset(
+    """give get take make keep want need tried try look feel spend something anything everything nothing every
+    never always perfect able""".split()  # noqa: SIM905
+)
+_COMPLAINT_CUES = frozenset(("again", "stop", "said", "told", "already"))
+
+
+def complains(message: str) -> bool:
+    """True when ``message`` pushes back ("I said no", "stop bringing it up", "I hate that")."""
+    return is_negative(message) or not _COMPLAINT_CUES.isdisjoint(tokens(message))
+
+
 def _salient_word(text: str) -> str | None:
-    """The most specific word of ``text`` to pick up: its longest content word, preferring nouns."""
-    words = [w for w in tokens(text) if w not in STOPWORDS and w not in HOLLOW_WORDS and len(w) > 3 and not w.isdigit()]
-    return max(words, key=lambda w: (not w.endswith(("ed", "ing", "ly")), len(w))) if words else None
+    """The word of ``text`` that names what it is about: the first content word after a leading verb.
+
+    Stop words, hollow chat words, topic words ("music", "pets"), adverbs and plain verbs are
+    skipped: "listens to soul music every day" -> "soul", "is a dentist" -> "dentist".
+    """
+    words = tokens(text)
+    if words and (words[0].endswith("s") or words[0] in _PLAIN_VERBS):
+        words = words[1:]
+    found = [
+        w
+        for w in words
+        if w not in STOPWORDS
+        and not is_hollow(w)
+        and stem(w) not in _TOPIC_KEYS
+        and w not in _PLAIN_VERBS
+        and len(w) > 3
+        and not w.isdigit()
+        and not w.endswith("ly")
+    ]
+    return found[0] if found else None
 
 
-def _acknowledgement(message: str, rng: np.random.Generator) -> str:
-    """A short opener that picks up what the user just said without dwelling on what they dislike."""
+_ACKNOWLEDGEMENTS: tuple[str, ...] = (
+    "Good to know about the {word}, that paints a picture.",
+    "The {word} part caught my attention.",
+    "Thanks, the {word} detail helps me picture your week.",
+    "I like hearing about the {word}, it makes things concrete.",
+)
+_NEUTRAL_OPENERS: tuple[str, ...] = (
+    "Fair enough, no pressure.",
+    "No worries, we can keep it light.",
+    "That is fine by me.",
+    "Okay, easy chat then.",
+    "All good.",
+)
+_RECALLS: tuple[str, ...] = (
+    "Still thinking about your {words}.",
+    "Between your {words}, your weeks sound full.",
+    "With {words} in the mix, you must keep busy.",
+    "I remember the {words} from earlier.",
+)
+
+
+def _value_list(values: Sequence[str]) -> str:
+    return ", ".join(values[:-1]) + " and " + values[-1] if len(values) > 1 else values[0]
+
+
+def _acknowledgement(message: str, rng: np.random.Generator, avoid: Collection[str] = ()) -> str:
+    """A short opener that engages what the user just said without dwelling on what they dislike."""
     traits = extract_traits(message)
     word = _salient_word(traits[0]) if traits else None
-    if polarity(message) < 0 and not traits:
+    if (complains(message) and not traits) or word in avoid:
         complaint = _salient_word(message)
-        return f"Sorry, I will never bring up {complaint} again." if complaint else "Sorry, I will drop that."
+        return f"Sorry, I will never bring up {complaint} again." if complaint else "Sorry, I will drop that topic."
     if word is None:
         mentioned = _salient_word(message)
-        return f"You mentioned {mentioned}, got it." if mentioned else str(rng.choice(["Fair enough.", "No worries."]))
+        if mentioned and mentioned not in avoid:
+            return f"Good point about {mentioned}, I had not looked at it that way."
+        return str(rng.choice(_NEUTRAL_OPENERS))
     if polarity(traits[0]) < 0:
         return f"Noted, I will never suggest {word}."
-    return str(rng.choice([f"Nice, {word} sounds lovely.", f"Oh, {word}, that sounds great."]))
+    return str(rng.choice(_ACKNOWLEDGEMENTS)).format(word=word)
 
 
-def compose_reply(last_message: str, topic: Topic | None, rng: np.random.Generator) -> str:
-    """An acknowledgement of ``last_message``, a remark on ``topic`` and one question about it."""
-    parts = [_acknowledgement(last_message, rng)]
+def recall(words: Sequence[str], rng: np.random.Generator) -> str:
+    """A sentence that brings back things the user said earlier (``words``, at most three used)."""
+    named = _value_list(list(words[:3]))
+    return str(rng.choice(_RECALLS)).format(words=named)
+
+
+def compose_reply(
+    last_message: str,
+    topic: Topic | None,
+    rng: np.random.Generator,
+    remembered: Sequence[str] = (),
+    avoid: Collection[str] = (),
+) -> str:
+    """An acknowledgement of ``last_message``, a recall of ``remembered``, a remark and a question on ``topic``.
+
+    Words in ``avoid`` (what the user pushed back on) are never picked up.
+    """
+    parts = [_acknowledgement(last_message, rng, avoid)]
+    if remembered:
+        parts.append(recall(remembered, rng))
     if topic is None:
         parts.append("What else has been on your mind lately?")
     else:
@@ -248,7 +340,7 @@ class RandomAgent:
 
 
 class HeuristicAgent:
-    """Tracks what the user said as profile lines and asks about topics it has not explored yet."""
+    """Tracks what the user said as profile lines, recalls it, and asks about topics not explored yet."""
 
     def __init__(self) -> None:
         self.reset()
@@ -258,25 +350,57 @@ class HeuristicAgent:
         self._rng = np.random.default_rng(seed)
         self._traits: list[str] = []
         self._explored: set[str] = set()
+        self._avoid: set[str] = set()
+        self._turn = 0
 
     def act(self, observation: str, info: Mapping[str, Any]) -> str:
-        """Add the user's new statements to the profile, then ask about a fresh topic."""
+        """Update the profile from the user's message, then recall earlier lines and ask about a fresh topic."""
+        earlier = [trait for trait in self._traits if polarity(trait) > 0]
+        for old in retracted(observation):
+            gone = set(tokens(old)) - STOPWORDS
+            self._traits = [trait for trait in self._traits if not gone & set(tokens(trait))]
+            earlier = [trait for trait in earlier if not gone & set(tokens(trait))]
         for trait in extract_traits(observation):
             if trait not in self._traits:
                 self._traits.append(trait)
+        if complains(observation):
+            self._avoid.update(w for w in tokens(observation) if w not in STOPWORDS and not is_hollow(w))
         complained = _topic_of(observation) if polarity(observation) < 0 else None
         if complained is not None:
             self._explored.add(complained.name)
         topic = next((t for t in TOPICS if t.name not in self._explored), None)
         if topic is not None:
             self._explored.add(topic.name)
-        return format_turn(self._traits, compose_reply(observation, topic, self._rng))
+        heard = set(tokens(observation))
+        words = [w for w in dict.fromkeys(map(_salient_word, earlier)) if w and w not in heard | self._avoid]
+        start = self._turn % len(words) if words else 0
+        self._turn += 1
+        remembered = (words[start:] + words[:start])[:3]
+        reply = compose_reply(observation, topic, self._rng, remembered, self._avoid)
+        return format_turn(self._traits, reply)
+
+
+_PROFILE_REMARKS: tuple[str, ...] = (
+    "I bet {values} keep your weeks lively.",
+    "Someone into {values} always has good stories.",
+    "Picturing your days with {values} sounds like a good life.",
+    "With {values} in your week, there is always something going on.",
+    "Your mix of {values} would make a fun podcast.",
+    "Few people balance {values} the way you do.",
+)
+_FOLLOW_UPS: tuple[str, ...] = (
+    "What first drew you to {value}?",
+    "How did {value} become part of your life?",
+    "Which moment with {value} stays with you most?",
+    "What would a perfect day of {value} look like?",
+)
 
 
 class OracleAgent:
-    """Writes the true hidden profile every turn; needs ``privileged_info=True`` on the env."""
+    """Writes the true hidden profile and replies using it; needs ``privileged_info=True`` on the env."""
 
     needs_privileged_info: ClassVar[bool] = True
+    values_per_reply: ClassVar[int] = 4
 
     def __init__(self) -> None:
         self.reset()
@@ -285,22 +409,47 @@ class OracleAgent:
         """Reseed the choice of phrasings and forget which topics were asked."""
         self._rng = np.random.default_rng(seed)
         self._asked: set[str] = set()
+        self._turn = 0
 
     def act(self, observation: str, info: Mapping[str, Any]) -> str:
-        """The true facts as traits and a question about a liked or neutral topic not yet asked."""
+        """The true facts as traits; a reply naming several likes and attributes and asking about a fresh topic."""
         try:
-            facts: Sequence[Mapping[str, Any]] = info["privileged"]["profile"]["facts"]
+            privileged = info["privileged"]
+            facts: Sequence[Mapping[str, Any]] = privileged["profile"]["facts"]
         except KeyError:
             raise KeyError("OracleAgent needs info['privileged']; create the env with privileged_info=True") from None
-        disliked = " ".join(f["text"] for f in facts if f["kind"] == "dislike")
+        revealed = set(privileged.get("revealed_fact_ids", ()))
+        disliked = set(
+            tokens(" ".join(f["value"] + " " + " ".join(f["keywords"]) for f in facts if f["kind"] == "dislike"))
+        )
         candidates = [
             topic
             for topic in TOPICS
             if topic.name not in self._asked
-            and not set(topic.words) & set(tokens(disliked))
-            and any(set(topic.words) & set(f["keywords"]) for f in facts)
+            and not set(topic.words) & disliked
+            and any(set(topic.words) & set(f["keywords"]) for f in facts if f["id"] not in revealed)
         ]
         topic = candidates[0] if candidates else None
         if topic is not None:
             self._asked.add(topic.name)
-        return format_turn([f["text"] for f in facts], compose_reply(observation, topic, self._rng))
+        heard = set(tokens(observation))
+        values = [
+            f["value"]
+            for f in facts
+            if f["kind"] in ("like", "attribute") and not set(tokens(f["value"])) & (heard | disliked)
+        ]
+        if values:  # a fresh draw each turn, so replies do not repeat one list
+            picked = self._rng.choice(len(values), size=min(self.values_per_reply, len(values)), replace=False)
+            values = [values[int(i)] for i in picked]
+        # Frames are taken in turn, so no recent reply is repeated.
+        turn, self._turn = self._turn, self._turn + 1
+        parts = [_acknowledgement(observation, self._rng)]
+        if values:
+            parts.append(_PROFILE_REMARKS[turn % len(_PROFILE_REMARKS)].format(values=_value_list(values)))
+        if topic is not None:
+            parts += [str(self._rng.choice(topic.remarks)), str(self._rng.choice(topic.questions))]
+        elif values:
+            parts.append(_FOLLOW_UPS[turn % len(_FOLLOW_UPS)].format(value=values[-1]))
+        else:
+            parts.append("What else has been on your mind lately?")
+        return format_turn([f["text"] for f in facts], " ".join(parts))

@@ -21,9 +21,10 @@ packages import each other in a cycle (``tests/test_architecture.py`` walks the 
 text/parsing/spaces -> profiles -> reply analysis -> users/rewards -> env/episode -> eval -> cli;
 agents on top.
 
-- text/parsing/spaces: ``text``, ``parsing``, ``spaces``, with the other leaves ``prompts``,
+- text/parsing/spaces: ``text``, ``vocabulary``, ``parsing``, ``spaces``, with the other leaves ``prompts``,
   ``registry`` and ``backends`` (chat backends and the one-backend setting, ``backends.config``);
-- ``profiles``; reply analysis (``signals``); ``users`` and ``rewards``;
+- ``profiles``; reply analysis (``reply_analysis``; ``signals`` is its deprecated name); ``users``
+  and ``rewards``;
 - ``env`` with ``episode`` (``Episode``, ``TurnRecord``, ``run_episode``, the ``AGENTS`` registry)
   and ``scenarios``; ``eval``; ``cli`` with ``doctor``;
 - the ``agents`` package builds on all of it; ``rlpa_env`` names its agents by import-path strings

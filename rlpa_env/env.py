@@ -7,8 +7,9 @@ import functools
 import hashlib
 import json
 import os
+import zlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar, Literal
 
 import gymnasium as gym
@@ -21,24 +22,34 @@ from rlpa_env.profiles.aloe import inferred_profile
 from rlpa_env.profiles.bank import ProfileBank
 from rlpa_env.profiles.io import load_jsonl
 from rlpa_env.profiles.types import Fact, Profile
-from rlpa_env.rewards import PROFILE_SCORERS, RESPONSE_JUDGES
+from rlpa_env.rewards import ALIGNMENT_GRADERS, PROFILE_SCORERS, RESPONSE_JUDGES
 from rlpa_env.rewards.base import (
-    CRITERIA,
+    AlignmentGrader,
     JudgeContext,
     ProfileRewardMode,
     ProfileScore,
     ProfileScorer,
     ResponseJudge,
     ResponseRewardMode,
-    ResponseScore,
+    TurnOutcome,
 )
-from rlpa_env.scenarios import SCENARIOS, Scenario, likes_by_category, shift_preference
+from rlpa_env.scenarios import SCENARIOS, Scenario, announce_shift, likes_by_category, shift_preference
 from rlpa_env.spaces import UnicodeText
 from rlpa_env.users import USERS
 from rlpa_env.users.base import DialogueState, UserSimulator
 
 MAX_OBSERVATION_LENGTH = 4096
-_NO_CRITERIA: Mapping[str, bool] = dict.fromkeys(CRITERIA, False)
+DISTRACTORS = 4
+"""Other users' profiles an alignment grade is contrasted with."""
+
+PUBLIC_INFO_KEYS: tuple[str, ...] = ("turn", "scenario", "messages", "format_ok", "format_error")
+"""The ``info`` keys a benchmarked agent sees (``public_info``): the transcript, the turn and format
+feedback. Scores are left out: reading them each turn would let an agent group-test its guesses."""
+
+
+def public_info(info: Mapping[str, Any]) -> dict[str, Any]:
+    """The public view of an ``RLPAEnv`` ``info`` dict: only ``PUBLIC_INFO_KEYS`` (those present)."""
+    return {key: info[key] for key in PUBLIC_INFO_KEYS if key in info}
 
 
 @dataclass
@@ -48,6 +59,8 @@ class _Episode:
     dialogue: DialogueState
     scenario: Scenario
     seed: int
+    distractors: tuple[Profile, ...] = ()
+    last_outcome: TurnOutcome | None = None
     previous_f1: float = 0.0
     done: bool = False
     shifted_fact_ids: tuple[str, str] | None = None
@@ -123,15 +136,25 @@ class RLPAEnv(gym.Env[str, str]):
 
     ## Information
 
-    ``reset`` and ``step`` return ``turn`` (agent turns taken), ``profile_id``, ``scenario``,
-    ``messages`` (the public transcript as ``{"role", "content"}`` dicts); ``step`` adds ``format_ok``,
+    ``reset`` and ``step`` return ``turn`` (agent turns taken), ``scenario`` and ``messages`` (the
+    public transcript as ``{"role", "content"}`` dicts); ``step`` adds ``format_ok``,
     ``format_error``, ``reward_profile``, ``reward_response``, ``profile_precision``,
     ``profile_recall``, ``profile_f1``, ``profile_f1_revealed`` (the same matching scored against the
-    facts disclosed so far), ``response_criteria`` (criterion -> bool), ``user_reaction`` and
-    ``stop_reason``. With ``privileged_info=True`` (for analysis and oracle agents only) ``info`` also
-    holds ``privileged``: ``{"profile": Profile.to_dict(), "revealed_fact_ids": [...],
-    "judge_rationale": str, "matched_fact_ids": [...], "shifted_fact_ids": [old, new] or []}``.
-    The hidden profile appears nowhere else.
+    facts disclosed *before* this turn), ``response_criteria`` (criterion -> bool), ``alignment`` (the
+    turn's 1..5 alignment grade: how well the reply fits this user, contrasted with
+    ``DISTRACTORS`` other users), ``user_reaction`` and ``stop_reason``. The score keys are
+    ``TurnOutcome.info()`` of the turn's frozen ``TurnOutcome`` (``rewards.base``), the one record
+    of a scored turn; ``last_outcome`` holds it. ``info`` stays JSON-serialisable.
+
+    *Public keys*: ``turn``, ``scenario``, ``messages``, ``format_ok`` and ``format_error``
+    (``PUBLIC_INFO_KEYS``; ``public_info(info)`` keeps only them). They carry nothing that identifies
+    the hidden profile; ``evaluate()`` hands agents only this view. The score keys are for trainers:
+    an agent that reads them each turn can group-test its guesses.
+
+    With ``privileged_info=True`` (for analysis and oracle agents only) ``info`` also holds
+    ``privileged``: ``{"profile_id": str, "profile": Profile.to_dict(), "revealed_fact_ids": [...],
+    "judge_rationale": str, "alignment_rationale": str, "matched_fact_ids": [...],
+    "shifted_fact_ids": [old, new] or []}``. The hidden profile and its bank id appear nowhere else.
 
     ## Arguments
 
@@ -146,6 +169,7 @@ class RLPAEnv(gym.Env[str, str]):
       profile_scorer_kwargs={"backend": "openai", "max_retries": 1}``.
     - ``response_judge``: ``"rule"`` (default), ``"llm"`` or a ``ResponseJudge``; ``response_judge_kwargs``
       for a named one.
+    - ``alignment_grader``: ``"rule"`` (default) or an ``AlignmentGrader``.
     - ``backend``: one setting for every role named ``"llm"`` whose kwargs choose no backend:
       ``"embedded"`` (the shipped SmolLM2), a server URL (``"http://127.0.0.1:8080/v1"``, with
       ``backend_kwargs={"model": ...}``), a local model path or a ``ChatBackend``; ``backend_kwargs``
@@ -163,7 +187,9 @@ class RLPAEnv(gym.Env[str, str]):
 
     ## Version History
 
-    - v0: initial release.
+    - v0: initial release. The profile's bank id moved under ``privileged``; the response criteria
+      reward using what the user said; ``alignment`` and ``outcome`` were added;
+      ``profile_f1_revealed`` is scored against the facts disclosed before the turn.
     """
 
     metadata: ClassVar[dict[str, Any]] = {"render_modes": ["ansi", "human"], "render_fps": 1}
@@ -180,6 +206,7 @@ class RLPAEnv(gym.Env[str, str]):
         profile_scorer_kwargs: Mapping[str, Any] | None = None,
         response_judge: str | ResponseJudge = "rule",
         response_judge_kwargs: Mapping[str, Any] | None = None,
+        alignment_grader: str | AlignmentGrader = "rule",
         backend: str | ChatBackend | None = None,
         backend_kwargs: Mapping[str, Any] | None = None,
         judge_sees: Literal["true", "inferred"] = "true",
@@ -211,6 +238,7 @@ class RLPAEnv(gym.Env[str, str]):
         else:
             self.profiles = (bank or ProfileBank.default()).split(split)
         self._profiles_by_id = {profile.id: profile for profile in self.profiles}
+        self._positions = {profile.id: position for position, profile in enumerate(self.profiles)}
         shared = _shared_backend(backend, backend_kwargs, user, profile_scorer, response_judge)
         self.user: UserSimulator = USERS.make(user, **role_kwargs("user", user, user_kwargs, shared))
         self.profile_scorer: ProfileScorer = PROFILE_SCORERS.make(
@@ -219,6 +247,7 @@ class RLPAEnv(gym.Env[str, str]):
         self.response_judge: ResponseJudge = RESPONSE_JUDGES.make(
             response_judge, **role_kwargs("response_judge", response_judge, response_judge_kwargs, shared)
         )
+        self.alignment_grader: AlignmentGrader = ALIGNMENT_GRADERS.make(alignment_grader)
         self.judge_sees = judge_sees
         self.scenario = SCENARIOS[scenario]
         self.max_turns = max_turns
@@ -251,7 +280,9 @@ class RLPAEnv(gym.Env[str, str]):
         dialogue.rapport = scenario.initial_rapport
         opening = scenario.opening or self.user.opening(profile, self.np_random)
         dialogue.messages.append({"role": "user", "content": opening})
-        self._episode = _Episode(dialogue=dialogue, scenario=scenario, seed=episode_seed)
+        self._episode = _Episode(
+            dialogue=dialogue, scenario=scenario, seed=episode_seed, distractors=self._distractors(profile)
+        )
         return opening, self._info({})
 
     def step(self, action: str) -> tuple[str, float, bool, bool, dict[str, Any]]:
@@ -266,19 +297,13 @@ class RLPAEnv(gym.Env[str, str]):
         dialogue = episode.dialogue
         parsed, format_error = self._parse(action)
         if parsed is None:
-            profile_score, response_score = ProfileScore(0.0, 0.0, 0.0), ResponseScore(_NO_CRITERIA, format_error or "")
-            reward_profile = reward_response = 0.0
+            outcome = TurnOutcome.unparsed(format_error or "the turn did not parse")
             reply = action[: self.action_space.max_length]
         else:
             reply = parsed.response
             self._seed_model_roles(episode.seed, dialogue.turn)
-            profile_score = self.profile_scorer.score(parsed.traits, dialogue.profile.facts)
-            response_score = self.response_judge.judge(self._judge_context(dialogue, parsed), reply)
-            reward_profile = profile_score.f1
-            if self.profile_reward == "delta":
-                reward_profile -= episode.previous_f1
-            episode.previous_f1 = profile_score.f1
-            reward_response = response_score.value(self.response_reward)
+            outcome = self._score(episode, parsed)
+            episode.previous_f1 = outcome.profile.f1
 
         user_turn = self.user.respond(dialogue, reply)
         dialogue.messages.append({"role": "assistant", "content": reply})
@@ -286,32 +311,27 @@ class RLPAEnv(gym.Env[str, str]):
         dialogue.revealed_fact_ids.extend(i for i in user_turn.revealed_fact_ids if i not in dialogue.revealed_fact_ids)
         dialogue.turn += 1
         self._maybe_shift_preference(episode)
+        observation = dialogue.messages[-1]["content"]
 
         terminated = user_turn.done
         truncated = not terminated and dialogue.turn >= self._max_turns(episode)
         episode.done = terminated or truncated
-        reward = self.profile_weight * reward_profile + self.response_weight * reward_response
         info = self._info(
             {
-                "format_ok": parsed is not None,
-                "format_error": format_error,
-                "reward_profile": reward_profile,
-                "reward_response": reward_response,
-                "profile_precision": profile_score.precision,
-                "profile_recall": profile_score.recall,
-                "profile_f1": profile_score.f1,
-                "profile_f1_revealed": _revealed_f1(profile_score, parsed, dialogue.revealed_fact_ids),
-                "response_criteria": dict(response_score.criteria),
+                **outcome.info(),
                 "user_reaction": user_turn.reaction,
                 "stop_reason": "user_ended" if terminated else "max_turns" if truncated else None,
             },
-            profile_score=profile_score,
-            response_score=response_score,
+            outcome,
         )
-        episode.history.append({"reward": reward, **{k: info[k] for k in ("profile_f1", "reward_response")}})
+        reward = outcome.reward
+        episode.last_outcome = outcome
+        episode.history.append(
+            {"reward": reward, "profile_f1": outcome.profile.f1, "reward_response": outcome.reward_response}
+        )
         if self.render_mode == "human":
             self.render()
-        return user_turn.text, float(reward), terminated, truncated, info
+        return observation, float(reward), terminated, truncated, info
 
     def render(self) -> str | None:
         """``"ansi"``: return the transcript with per-turn rewards; ``"human"``: print it."""
@@ -375,17 +395,63 @@ class RLPAEnv(gym.Env[str, str]):
             for setter in setters:
                 setter(seed)
 
-    def _judge_context(self, dialogue: DialogueState, parsed: ParsedTurn) -> JudgeContext:
-        if self.judge_sees == "true":
-            profile = dialogue.profile
-        else:
-            profile = inferred_profile(parsed.traits, f"{dialogue.profile.id}-inferred")
-        return JudgeContext(
+    @property
+    def last_outcome(self) -> TurnOutcome | None:
+        """The ``TurnOutcome`` of the latest step (``None`` before the first step of an episode)."""
+        return None if self._episode is None else self._episode.last_outcome
+
+    @property
+    def profile_id(self) -> str | None:
+        """The bank id of the current episode's hidden profile (for harnesses; never in public ``info``)."""
+        return None if self._episode is None else self._episode.dialogue.profile.id
+
+    def _score(self, episode: _Episode, parsed: ParsedTurn) -> TurnOutcome:
+        """Score a parsed turn against the profile as it stands before the user answers."""
+        dialogue = episode.dialogue
+        profile_score = self.profile_scorer.score(parsed.traits, dialogue.profile.facts)
+        matched = tuple(match.fact_id for match in profile_score.matches)
+        true_context = JudgeContext(
             messages=tuple(dialogue.messages),
-            profile=profile,
+            profile=dialogue.profile,
             inferred_traits=parsed.traits,
             revealed_fact_ids=tuple(dialogue.revealed_fact_ids),
+            inferred_fact_ids=matched,
+            distractors=episode.distractors,
+            analyses=dialogue.analyses,
         )
+        if self.judge_sees == "true":
+            judge_context = true_context
+        else:
+            judge_context = replace(
+                true_context,
+                profile=inferred_profile(parsed.traits, f"{dialogue.profile.id}-inferred"),
+                inferred_fact_ids=(),
+            )
+        return TurnOutcome.score(
+            profile_score,
+            self.response_judge.judge(judge_context, parsed.response),
+            self.alignment_grader.grade(true_context, parsed.response),
+            profile_f1_revealed=_revealed_f1(profile_score, parsed, dialogue.revealed_fact_ids),
+            previous_f1=episode.previous_f1,
+            profile_reward=self.profile_reward,
+            response_reward=self.response_reward,
+            profile_weight=self.profile_weight,
+            response_weight=self.response_weight,
+        )
+
+    def _distractors(self, profile: Profile) -> tuple[Profile, ...]:
+        """``DISTRACTORS`` other profiles of the pool, drawn with a seed fixed by ``profile.id``.
+
+        A separate generator keeps the episode's own random stream untouched, and the same profile
+        is always contrasted with the same users, so grades are comparable across agents.
+        """
+        own = self._positions.get(profile.id)
+        n_others = len(self.profiles) - (own is not None)
+        if n_others <= DISTRACTORS:
+            return tuple(other for other in self.profiles if other.id != profile.id)
+        rng = np.random.default_rng(zlib.crc32(profile.id.encode()))
+        picked = (int(i) for i in rng.choice(n_others, size=DISTRACTORS, replace=False))
+        return tuple(self.profiles[i + (own is not None and i >= own)] for i in picked)
 
     @functools.cached_property
     def _shift_candidates(self) -> dict[str, tuple[Fact, ...]]:
@@ -406,28 +472,28 @@ class RLPAEnv(gym.Env[str, str]):
         episode.shifted_fact_ids = (old_fact.id, new_fact.id)
         if old_fact.id in dialogue.revealed_fact_ids:
             dialogue.revealed_fact_ids.remove(old_fact.id)
+        # The user says the change in words the agent can act on, at the end of the shift turn.
+        last = dialogue.messages[-1]
+        last["content"] = f"{last['content']} {announce_shift(old_fact, new_fact, self.np_random)}"
+        dialogue.revealed_fact_ids.append(new_fact.id)
 
-    def _info(
-        self,
-        step_info: dict[str, Any],
-        profile_score: ProfileScore | None = None,
-        response_score: ResponseScore | None = None,
-    ) -> dict[str, Any]:
+    def _info(self, step_info: dict[str, Any], outcome: TurnOutcome | None = None) -> dict[str, Any]:
         assert self._episode is not None
         dialogue = self._episode.dialogue
         info = {
             "turn": dialogue.turn,
-            "profile_id": dialogue.profile.id,
             "scenario": self._episode.scenario.name,
             "messages": [dict(message) for message in dialogue.messages],
             **step_info,
         }
         if self.privileged_info:
             info["privileged"] = {
+                "profile_id": dialogue.profile.id,
                 "profile": dialogue.profile.to_dict(),
                 "revealed_fact_ids": list(dialogue.revealed_fact_ids),
-                "judge_rationale": response_score.rationale if response_score else "",
-                "matched_fact_ids": [m.fact_id for m in profile_score.matches] if profile_score else [],
+                "judge_rationale": outcome.response.rationale if outcome else "",
+                "alignment_rationale": outcome.alignment.rationale if outcome else "",
+                "matched_fact_ids": [m.fact_id for m in outcome.profile.matches] if outcome else [],
                 "shifted_fact_ids": list(self._episode.shifted_fact_ids or ()),
             }
         return info
@@ -455,9 +521,9 @@ def _check_choice(name: str, value: Any, allowed: tuple[Any, ...]) -> None:
         raise ValueError(f"{name} must be one of {allowed}, got {value!r}")
 
 
-def _revealed_f1(score: ProfileScore, parsed: ParsedTurn | None, revealed_fact_ids: Sequence[str]) -> float:
-    """F1 of this turn's matching scored against the facts disclosed so far (0 when none are)."""
-    if parsed is None or not revealed_fact_ids or not parsed.traits:
+def _revealed_f1(score: ProfileScore, parsed: ParsedTurn, revealed_fact_ids: Sequence[str]) -> float:
+    """F1 of this turn's matching scored against the facts disclosed before it (0 when none are)."""
+    if not revealed_fact_ids or not parsed.traits:
         return 0.0
     revealed = set(revealed_fact_ids)
     matched = sum(1 for match in score.matches if match.fact_id in revealed)

@@ -38,7 +38,11 @@ class Agent(Protocol):
 
 @dataclass(frozen=True)
 class TurnRecord:
-    """One step: what the agent wrote, how the user answered, and how the turn scored."""
+    """One step: what the agent wrote, how the user answered, and how the turn scored.
+
+    The score fields copy the step's ``TurnOutcome`` (``info["outcome"]``); ``alignment`` is its
+    1..5 alignment grade.
+    """
 
     turn: int
     action: str
@@ -53,6 +57,7 @@ class TurnRecord:
     response_criteria: dict[str, bool]
     wall_time_s: float
     agent_tokens: int | None = None
+    alignment: int = 1
 
 
 @dataclass(frozen=True)
@@ -110,7 +115,8 @@ def run_episode(
     exception propagates.
     """
     observation, info = env.reset(seed=seed, options=dict(options) if options else None)
-    opening, profile_id = observation, info["profile_id"]
+    # The profile's id is privileged (never in public info); the harness reads it from the env.
+    opening, profile_id = observation, str(getattr(env.unwrapped, "profile_id", None) or "")
     turns: list[TurnRecord] = []
     terminated = truncated = False
     failure: str | None = None
@@ -135,6 +141,7 @@ def run_episode(
                     response_criteria=dict(info["response_criteria"]),
                     wall_time_s=time.perf_counter() - started,
                     agent_tokens=getattr(agent, "last_token_count", None),
+                    alignment=int(info.get("alignment", 1)),
                 )
             )
     except catch as error:

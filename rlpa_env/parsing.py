@@ -2,7 +2,8 @@
 
 Tags are matched case-insensitively and may carry surrounding whitespace. Trait lines may start
 with ``-``, ``*``, ``•`` or ``1.``/``1)``; blank lines are skipped. Only whitespace may appear
-outside the two blocks. Anything else raises ``TurnFormatError`` whose message says what was wrong.
+outside the two blocks, and no ``<profile>``/``<response>`` tag (opening or closing) inside the reply.
+Anything else raises ``TurnFormatError`` whose message says what was wrong.
 
 ``last_user_message(messages)`` reads the message a turn answers from a ``{"role", "content"}``
 transcript.
@@ -21,6 +22,7 @@ _BLOCK = re.compile(
     r"\A\s*<profile>(?P<profile>.*?)</profile>\s*<response>(?P<response>.*?)</response>\s*\Z",
     re.IGNORECASE | re.DOTALL,
 )
+_TAG = re.compile(r"</?\s*(?:profile|response)\s*>", re.IGNORECASE)
 _BULLET = re.compile(r"^\s*(?:[-*\u2022]|\d{1,2}[.)])\s*")
 
 
@@ -54,8 +56,11 @@ def parse_turn(text: str) -> ParsedTurn:
     if not isinstance(text, str):
         raise TypeError(f"an agent turn must be a str, got {type(text).__name__}")
     match = _BLOCK.match(text)
-    if match is None or "<profile>" in match["profile"].lower() or "<response>" in match["response"].lower():
+    if match is None or "<profile>" in match["profile"].lower():
         raise TurnFormatError(_diagnose(text))
+    inner_tag = _TAG.search(match["response"])
+    if inner_tag is not None:
+        raise TurnFormatError(f"the <response> block contains a {inner_tag[0]} tag; tags belong outside it")
     traits = tuple(
         stripped for line in match["profile"].splitlines() if (stripped := _BULLET.sub("", line, count=1).strip())
     )

@@ -5,9 +5,10 @@ A ``Scenario`` fixes the episode length and the conditions the user starts from:
 - ``standard``: 10 turns, the user's usual cold opening, neutral rapport (the paper's setting).
 - ``preference-shift``: 10 turns; at the end of turn ``shift_turn`` (5) one of the user's likes is
   replaced by another value of the same category, so turns 6 to 10 are scored against the new
-  profile. The new fact's utterances say that the user has changed its mind, so the user announces
-  the change when the topic comes up; the stale like is no longer in the hidden profile, so a trait
-  that still states it counts as wrong.
+  profile. The user announces the change in that same message, in words an agent can act on
+  (``announce_shift``: "I've gone off jazz lately. I'm into soul music these days."), which
+  discloses the new like; the stale like is no longer in the hidden profile, so a trait that still
+  states it counts as wrong.
 - ``long-horizon``: 50 turns, to test whether an agent keeps improving and stays coherent.
 - ``cold-start``: 10 turns; the user opens with a bare "hi." and starts with negative rapport, so
   personal facts take longer to earn.
@@ -21,6 +22,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from rlpa_env.profiles.types import Fact, Profile
+from rlpa_env.users import templates
 
 
 @dataclass(frozen=True)
@@ -61,8 +63,7 @@ def shift_preference(
     """Replace one of ``profile``'s likes with another like of the same category from ``likes``.
 
     Returns ``(new_profile, old_fact, new_fact)``, or ``None`` when no like has an alternative that the
-    profile does not already mention. The new fact is small talk (intimacy 0) and its utterances
-    announce the change of mind.
+    profile does not already mention. The new fact is small talk (intimacy 0).
     """
     taken_values = {fact.value.lower() for fact in profile.facts}
     options = [
@@ -75,10 +76,11 @@ def shift_preference(
         return None
     old, candidates = options[int(rng.integers(len(options)))]
     chosen = candidates[int(rng.integers(len(candidates)))]
-    new = replace(
-        chosen,
-        intimacy=0,
-        utterances=tuple(f"Actually, I've gone off {old.value} lately. {utterance}" for utterance in chosen.utterances),
-    )
+    new = replace(chosen, intimacy=0)
     facts = tuple(new if fact.id == old.id else fact for fact in profile.facts)
     return replace(profile, facts=facts), old, new
+
+
+def announce_shift(old: Fact, new: Fact, rng: np.random.Generator) -> str:
+    """What the user says when its like ``old`` gave way to ``new``: the old value retracted, the new stated."""
+    return templates.pick(rng, templates.SHIFT_ANNOUNCEMENTS).format(old=old.value, new=new.value)

@@ -13,8 +13,6 @@ from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
-import pytest
-
 import rlpa_env
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,10 +20,10 @@ PACKAGES = ("rlpa_env", "agents")
 
 LAYERS: tuple[tuple[str, ...], ...] = (
     # text/parsing/spaces (and the other leaf modules: prompts, the registry, chat backends)
-    ("rlpa_env", "rlpa_env.text", "rlpa_env.parsing", "rlpa_env.spaces", "rlpa_env.registry", "rlpa_env.prompts",
-     "rlpa_env.backends"),
+    ("rlpa_env", "rlpa_env.text", "rlpa_env.vocabulary", "rlpa_env.parsing", "rlpa_env.spaces", "rlpa_env.registry",
+     "rlpa_env.prompts", "rlpa_env.backends"),
     ("rlpa_env.profiles",),
-    # reply analysis: today's name and the name the rewards branch gives it
+    # reply analysis (``signals`` is its deprecated old name)
     ("rlpa_env.signals", "rlpa_env.reply_analysis"),
     ("rlpa_env.users", "rlpa_env.rewards"),
     ("rlpa_env.env", "rlpa_env.episode", "rlpa_env.scenarios"),
@@ -34,15 +32,6 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("agents",),
 )  # fmt: skip
 
-KNOWN_VIOLATIONS: dict[tuple[str, str], str] = {
-    # Reply analysis still ends with two adapters that read users' and rewards' records; the rewards
-    # branch (reply_analysis) removes them. The lead deletes these two entries after merging it.
-    ("rlpa_env.signals", "rlpa_env.users.base"): "signals adapter over DialogueState (rewards branch)",
-    ("rlpa_env.signals", "rlpa_env.rewards.base"): "signals adapter over JudgeContext (rewards branch)",
-    # metrics.py belongs to the rewards branch; its import becomes `from rlpa_env.episode import ...`.
-    ("rlpa_env.eval.metrics", "agents.base"): "metrics reads Episode/TurnRecord through agents.base",
-}
-"""Imports that break the layering today, each removed by a named pending change; nothing else may."""
 
 
 def _module_name(path: Path) -> str:
@@ -141,10 +130,6 @@ def _cycles(edges: set[tuple[str, str]]) -> list[list[str]]:
     return components
 
 
-def _allowed_edges() -> set[tuple[str, str]]:
-    return {edge for edge in import_edges() if edge not in KNOWN_VIOLATIONS}
-
-
 def test_the_walker_sees_static_and_lazy_imports() -> None:
     edges = import_edges()
     assert ("rlpa_env.env", "rlpa_env.profiles.bank") in edges  # module level
@@ -161,7 +146,7 @@ def test_every_module_belongs_to_a_layer() -> None:
 def test_no_import_runs_from_a_lower_layer_to_a_higher_one() -> None:
     upward = sorted(
         f"{source} (layer {layer_of(source)}) imports {target} (layer {layer_of(target)})"
-        for source, target in _allowed_edges()
+        for source, target in import_edges()
         if layer_of(source) < layer_of(target)
     )
     assert upward == []
@@ -170,23 +155,23 @@ def test_no_import_runs_from_a_lower_layer_to_a_higher_one() -> None:
 def test_rlpa_env_never_imports_agents() -> None:
     offenders = sorted(
         f"{source} -> {target}"
-        for source, target in _allowed_edges()
+        for source, target in import_edges()
         if source.startswith("rlpa_env") and target.startswith("agents")
     )
     assert offenders == []
 
 
 def test_no_files_import_each_other_in_a_cycle() -> None:
-    assert _cycles(_allowed_edges()) == []
+    assert _cycles(import_edges()) == []
 
 
 def test_no_packages_import_each_other_in_a_cycle() -> None:
-    package_edges = {(package_of(s), package_of(t)) for s, t in _allowed_edges() if package_of(s) != package_of(t)}
+    package_edges = {(package_of(s), package_of(t)) for s, t in import_edges() if package_of(s) != package_of(t)}
     assert _cycles(package_edges) == []
 
 
 def test_the_two_top_level_packages_do_not_import_each_other() -> None:
-    top_edges = {(s.split(".")[0], t.split(".")[0]) for s, t in _allowed_edges()}
+    top_edges = {(s.split(".")[0], t.split(".")[0]) for s, t in import_edges()}
     assert ("agents", "rlpa_env") in top_edges
     assert _cycles({(s, t) for s, t in top_edges if s != t}) == []
 
@@ -195,11 +180,3 @@ def test_the_layers_are_stated_in_the_package_docstring() -> None:
     doc = " ".join((rlpa_env.__doc__ or "").split())
     assert "text/parsing/spaces -> profiles -> reply analysis -> users/rewards -> env/episode -> eval -> cli" in doc
     assert "agents on top" in doc
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="KNOWN_VIOLATIONS are pending the rewards branch; once merged this passes: delete the entries and this mark",
-)
-def test_no_known_layering_violation_remains() -> None:
-    assert not (set(KNOWN_VIOLATIONS) & import_edges())

@@ -20,7 +20,8 @@ from rlpa_env.rewards.base import CRITERIA
 
 STEP_INFO_KEYS = {
     "turn",
-    "profile_id",
+    "scenario",
+    "alignment",
     "format_ok",
     "format_error",
     "reward_profile",
@@ -91,7 +92,8 @@ def test_same_seed_and_actions_give_identical_transcripts_and_rewards() -> None:
 def test_step_info_has_the_documented_keys_and_no_hidden_profile() -> None:
     env = gym.make("RLPA-v0")
     _, info = env.reset(seed=1)
-    assert {"turn", "profile_id", "messages"} <= info.keys() and "privileged" not in info
+    assert {"turn", "scenario", "messages"} <= info.keys() and "privileged" not in info
+    assert "profile_id" not in info and env.unwrapped.profile_id not in json.dumps(info)
     *_, info = env.step(GOOD_TURN)
     assert info.keys() >= STEP_INFO_KEYS and "privileged" not in info
     assert set(info["response_criteria"]) == set(CRITERIA)
@@ -104,7 +106,7 @@ def test_privileged_info_is_opt_in_and_holds_the_profile() -> None:
     env = gym.make("RLPA-v0", privileged_info=True)
     _, info = env.reset(seed=2)
     privileged = info["privileged"]
-    assert privileged["profile"]["id"] == info["profile_id"]
+    assert privileged["profile"]["id"] == privileged["profile_id"] == env.unwrapped.profile_id
     assert all({"id", "text"} <= fact.keys() for fact in privileged["profile"]["facts"])
     assert privileged["revealed_fact_ids"] == []
 
@@ -209,10 +211,10 @@ def test_get_state_and_set_state_replay_a_turn_exactly() -> None:
 def test_reset_options_pin_the_profile_and_reject_unknown_keys() -> None:
     env = RLPAEnv(split="test")
     chosen = env.profiles[17]
-    _, info = env.reset(seed=0, options={"profile_id": chosen.id})
-    assert info["profile_id"] == chosen.id
-    _, info = env.reset(seed=0, options={"profile": chosen.to_dict()})
-    assert info["profile_id"] == chosen.id
+    env.reset(seed=0, options={"profile_id": chosen.id})
+    assert env.profile_id == chosen.id
+    env.reset(seed=0, options={"profile": chosen.to_dict()})
+    assert env.profile_id == chosen.id
     with pytest.raises(ValueError, match="unknown reset options"):
         env.reset(seed=0, options={"profil_id": chosen.id})
     with pytest.raises(ValueError, match="unknown profile_id"):

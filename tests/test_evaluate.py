@@ -29,8 +29,16 @@ REPORT_FILES = ("report.json", "timing.json", "report.md", "episodes.jsonl", "al
 def hand_built_report(agent: str = "tester", *, shift_turn: int | None = None, failure: str | None = None) -> Report:
     """A report over two hand-built 3-turn-horizon episodes (the second stops after 2 turns)."""
     episodes = (
-        make_episode([make_turn(1, 1, f1=0.1), make_turn(2, 3, f1=0.3), make_turn(3, 5, f1=0.5, reward=1.5)]),
-        make_episode([make_turn(1, 2, f1=0.2), make_turn(2, 5, f1=0.4, reward=1.4)], seed=1, terminated=True),
+        make_episode(
+            [
+                make_turn(1, 1, f1=0.1, grade=2),
+                make_turn(2, 3, f1=0.3, grade=3),
+                make_turn(3, 5, f1=0.5, reward=1.5, grade=5),
+            ]
+        ),
+        make_episode(
+            [make_turn(1, 2, f1=0.2, grade=3), make_turn(2, 5, f1=0.4, reward=1.4, grade=5)], seed=1, terminated=True
+        ),
     )
     metrics = compute_metrics(
         episodes, max_turns=4, agent_failures=int(failure is not None), shift_turn=shift_turn, seed=0
@@ -154,7 +162,7 @@ def test_guard_refuses_a_non_positive_timeout():
 def test_report_json_is_strict_json_with_null_for_turns_nobody_reached():
     data = json.loads(hand_built_report().to_json())
     assert data["metrics"]["alignment_levels"][3] is None
-    assert data["metrics"]["alignment_levels"][:3] == pytest.approx([30.0, 80.0, 100.0])
+    assert data["metrics"]["alignment_levels"][:3] == pytest.approx([37.5, 75.0, 100.0])
     assert data["metrics"]["turn_counts"] == [2, 2, 1, 0]
     assert data["timing"]["turns_per_s"] == 10.0
     assert "timing" not in hand_built_report().to_dict(include_timing=False)
@@ -175,7 +183,7 @@ def test_markdown_shows_shift_phases_and_agent_failures():
     report = hand_built_report(shift_turn=2, failure="act() raised RuntimeError: boom | bang")
     markdown = render_markdown(report.to_dict())
     assert "## Preference shift" in markdown
-    assert "| Alignment level | 55.0 | 100.0 |" in markdown
+    assert "| Alignment level | 56.2 | 100.0 |" in markdown
     assert "## Agent failures" in markdown
     assert "boom \\| bang" in markdown
     assert "| 4 | 0 | – | – | – | – |" in markdown

@@ -307,15 +307,16 @@ def test_profile_judge_retries_then_scores_zero_and_records_the_failure() -> Non
     scorer = LLMJudgeProfileScorer(backend, max_retries=2)
     score = scorer.score(TRAITS, PROFILE.facts)
     assert len(backend.calls) == 3 and score.f1 == 0.0 and score.matches == ()
-    assert scorer.last_failure is not None and "no JSON object" in scorer.last_failure
+    assert score.failure is not None and "no JSON object" in score.failure
     assert "could not be used: no JSON object" in backend.calls[1].messages[-1]["content"]
 
 
 def test_profile_judge_recovers_when_a_retry_parses() -> None:
     answers = iter(['{"matches": [[1, 9]]}', '{"matches": [[1, 1]]}'])
     scorer = LLMJudgeProfileScorer(FakeBackend(lambda messages, seed: next(answers)))
-    assert scorer.score(TRAITS, PROFILE.facts).matches[0].fact_id == "occupation.nurse"
-    assert scorer.last_failure is None
+    score = scorer.score(TRAITS, PROFILE.facts)
+    assert score.matches[0].fact_id == "occupation.nurse"
+    assert score.failure is None
 
 
 def test_profile_judge_fences_the_traits_as_untrusted_data() -> None:

@@ -9,6 +9,8 @@ import pytest
 
 from agents.base import Episode, TurnRecord
 from rlpa_env.eval.metrics import (
+    al_gain,
+    al_slope,
     alignment_levels,
     bootstrap_ci,
     compute_metrics,
@@ -38,8 +40,9 @@ def make_turn(
     format_ok: bool = True,
     reply: str = "one two three",
     tokens: int | None = None,
+    grade: int = 1,
 ) -> TurnRecord:
-    """A turn whose first ``criteria_met`` criteria hold."""
+    """A turn whose first ``criteria_met`` criteria hold, with alignment grade ``grade``."""
     return TurnRecord(
         turn=turn,
         action=format_turn(["likes tea"], reply) if format_ok else reply,
@@ -54,6 +57,7 @@ def make_turn(
         response_criteria={name: index < criteria_met for index, name in enumerate(CRITERIA)},
         wall_time_s=0.001,
         agent_tokens=tokens,
+        alignment=grade,
     )
 
 
@@ -71,33 +75,36 @@ def make_episode(turns: list[TurnRecord], *, seed: int = 0, terminated: bool = F
 
 @pytest.fixture
 def two_episodes() -> list[Episode]:
-    """Episode A plays 3 turns (1, 3, 5 criteria met); episode B plays 2 (2, 5) and the user leaves."""
+    """Episode A: 3 turns (1, 3, 5 criteria met; grades 2, 3, 5); B: 2 turns (2, 5; grades 3, 5), then the user left."""
     episode_a = make_episode(
         [
-            make_turn(1, 1, f1=0.1, revealed_f1=0.5, reward=0.1),
-            make_turn(2, 3, f1=0.3, revealed_f1=0.6, reward=0.3),
-            make_turn(3, 5, f1=0.5, revealed_f1=0.7, reward=1.5),
+            make_turn(1, 1, f1=0.1, revealed_f1=0.5, reward=0.1, grade=2),
+            make_turn(2, 3, f1=0.3, revealed_f1=0.6, reward=0.3, grade=3),
+            make_turn(3, 5, f1=0.5, revealed_f1=0.7, reward=1.5, grade=5),
         ],
         seed=0,
     )
     episode_b = make_episode(
-        [make_turn(1, 2, f1=0.2, revealed_f1=0.0, reward=0.2), make_turn(2, 5, f1=0.4, revealed_f1=0.8, reward=1.4)],
+        [
+            make_turn(1, 2, f1=0.2, revealed_f1=0.0, reward=0.2, grade=3),
+            make_turn(2, 5, f1=0.4, revealed_f1=0.8, reward=1.4, grade=5),
+        ],
         seed=1,
         terminated=True,
     )
     return [episode_a, episode_b]
 
 
-def test_alignment_levels_average_graded_scores_over_episodes_that_reached_each_turn(two_episodes):
+def test_alignment_levels_map_mean_grades_over_episodes_that_reached_each_turn(two_episodes):
     al = alignment_levels(two_episodes, max_turns=4)
-    # turn 1: (1/5 + 2/5)/2, turn 2: (3/5 + 5/5)/2, turn 3: only A (5/5), turn 4: nobody
-    np.testing.assert_allclose(al[:3], [30.0, 80.0, 100.0])
+    # turn 1: grades 2 and 3 -> 2.5 -> 37.5, turn 2: 3 and 5 -> 75, turn 3: only A (5) -> 100, turn 4: nobody
+    np.testing.assert_allclose(al[:3], [37.5, 75.0, 100.0])
     assert math.isnan(al[3])
     assert turn_counts(two_episodes, max_turns=4).tolist() == [2, 2, 1, 0]
 
 
-def test_alignment_level_counts_an_unparsed_turn_as_zero_even_if_criteria_say_true():
-    episode = make_episode([make_turn(1, 5, format_ok=False), make_turn(2, 5)])
+def test_alignment_level_counts_an_unparsed_turn_as_zero_even_if_its_record_says_otherwise():
+    episode = make_episode([make_turn(1, 5, format_ok=False, grade=5), make_turn(2, 5, grade=5)])
     np.testing.assert_allclose(alignment_levels([episode], max_turns=2), [0.0, 100.0])
     np.testing.assert_allclose(pass_rates([episode], max_turns=2), [0.0, 1.0])
 
@@ -184,8 +191,8 @@ def test_tokens_per_turn_averages_reported_counts_and_is_none_without_any(two_ep
 
 def test_shift_metrics_split_turns_at_the_shift(two_episodes):
     shift = shift_metrics(two_episodes, max_turns=3, shift_turn=1)
-    assert shift.alignment_before == pytest.approx(30.0)
-    assert shift.alignment_after == pytest.approx(100 * (3 / 5 + 5 / 5 + 5 / 5) / 3)
+    assert shift.alignment_before == pytest.approx(37.5)
+    assert shift.alignment_after == pytest.approx((50.0 + 100.0 + 100.0) / 3)
     assert shift.profile_f1_before == pytest.approx(0.15)
     assert shift.profile_f1_after == pytest.approx((0.3 + 0.5 + 0.4) / 3)
     assert shift.revealed_f1_after == pytest.approx((0.6 + 0.7 + 0.8) / 3)
@@ -200,15 +207,18 @@ def test_compute_metrics_gathers_every_number(two_episodes):
     metrics = compute_metrics(two_episodes, max_turns=3, agent_failures=1, shift_turn=2, seed=0)
     assert metrics.episodes == 2
     assert metrics.turn_counts == (2, 2, 1)
-    assert metrics.alignment_levels == pytest.approx((30.0, 80.0, 100.0))
-    assert metrics.mean_alignment == pytest.approx(100 * (1 + 3 + 5 + 2 + 5) / 25)
+    assert metrics.alignment_levels == pytest.approx((37.5, 75.0, 100.0))
+    assert metrics.mean_alignment == pytest.approx((25.0 + 50.0 + 100.0 + 50.0 + 100.0) / 5)
+    assert metrics.al_gain == pytest.approx(62.5)
+    assert metrics.al_slope == pytest.approx(31.25)
+    assert metrics.al_gain_ci[0] <= metrics.al_gain <= metrics.al_gain_ci[1]
     assert metrics.final_profile_f1 == pytest.approx((0.5 + 0.4) / 2)
     assert metrics.mean_return == pytest.approx((1.9 + 1.6) / 2)
     low, high = metrics.return_ci
     assert low <= metrics.mean_return <= high
     assert metrics.agent_failure_rate == pytest.approx(0.5)
     assert metrics.early_termination_rate == pytest.approx(0.5)
-    assert metrics.n_ir == pytest.approx(normalized_improvement_rate([30.0, 80.0, 100.0]))
+    assert metrics.n_ir == pytest.approx(normalized_improvement_rate([37.5, 75.0, 100.0]))
     assert metrics.shift is not None
     assert metrics.shift.alignment_after == pytest.approx(100.0)
 
@@ -216,3 +226,22 @@ def test_compute_metrics_gathers_every_number(two_episodes):
 def test_compute_metrics_refuses_zero_episodes():
     with pytest.raises(ValueError, match="zero episodes"):
         compute_metrics([], max_turns=10)
+
+
+def test_raw_slope_and_gain_of_the_al_curve():
+    assert al_slope([10.0, 20.0, 30.0]) == pytest.approx(10.0)
+    assert al_gain([10.0, 20.0, float("nan")]) == pytest.approx(10.0)
+    assert math.isnan(al_gain([10.0, float("nan")]))
+
+
+def test_al_gain_interval_excludes_zero_for_a_clear_rise_and_straddles_it_for_noise():
+    rng = np.random.default_rng(0)
+    rising = [make_episode([make_turn(1, 5, grade=2), make_turn(2, 5, grade=4)], seed=i) for i in range(40)]
+    noisy = [
+        make_episode([make_turn(1, 5, grade=int(g1)), make_turn(2, 5, grade=int(g2))], seed=i)
+        for i, (g1, g2) in enumerate(rng.integers(2, 5, size=(40, 2)))
+    ]
+    low, high = compute_metrics(rising, max_turns=2).al_gain_ci
+    assert low == high == pytest.approx(50.0)
+    low, high = compute_metrics(noisy, max_turns=2).al_gain_ci
+    assert low < 0.0 < high

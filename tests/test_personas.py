@@ -36,7 +36,7 @@ from rlpa_env.profiles.personas import (
     import_personas,
     read_records,
 )
-from rlpa_env.signals import analyze_reply
+from rlpa_env.reply_analysis import analyze_reply
 from rlpa_env.users.base import DialogueState
 from rlpa_env.users.llm import LLMUser
 from rlpa_env.users.scripted import ScriptedUser
@@ -104,8 +104,9 @@ def test_heuristic_f1_on_imported_personas_is_within_015_of_the_test_bank_and_th
     tmp_path: Path, report: ImportReport
 ) -> None:
     path = save_jsonl(report.profiles, tmp_path / "personas.jsonl")
-    imported = evaluate("heuristic", "RLPA-Test-v0", episodes=60, seed=0, progress=False, profiles=str(path))
-    bank = evaluate("heuristic", "RLPA-Test-v0", episodes=60, seed=0, progress=False)
+    # 200 episodes each, as the issue measures: on 60 the two means still wander by a few hundredths.
+    imported = evaluate("heuristic", "RLPA-Test-v0", episodes=200, seed=0, progress=False, profiles=str(path))
+    bank = evaluate("heuristic", "RLPA-Test-v0", episodes=200, seed=0, progress=False)
     oracle = evaluate("oracle", "RLPA-Test-v0", episodes=60, seed=0, progress=False, profiles=str(path))
     imported_f1 = imported.metrics.final_profile_f1
     assert abs(imported_f1 - bank.metrics.final_profile_f1) <= 0.15, (imported_f1, bank.metrics.final_profile_f1)
@@ -377,7 +378,7 @@ def test_import_personas_command_writes_profiles_a_report_and_a_summary(
 def test_env_and_evaluate_cli_play_an_imported_profiles_file(tmp_path: Path, report: ImportReport) -> None:
     path = save_jsonl(report.profiles[:6], tmp_path / "personas.jsonl.gz")
     env = gym.make("RLPA-Test-v0", profiles=str(path))
-    played = {env.reset(seed=seed)[1]["profile_id"] for seed in range(20)}
+    played = {(env.reset(seed=seed), env.unwrapped.profile_id)[1] for seed in range(20)}
     assert played <= {p.id for p in report.profiles[:6]} and len(played) > 1
     assert gzip.decompress(path.read_bytes()).count(b'"persona"') == 6
     run = tmp_path / "run"

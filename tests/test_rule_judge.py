@@ -40,15 +40,17 @@ PROFILE = Profile(
     ),
     style=StylePreferences(verbosity="brief"),
 )
-LAST = "I go hiking most weekends with my terrier."
+LAST = "I go hiking most weekends with my dog."
 CONTEXT = JudgeContext(
     messages=(
         {"role": "user", "content": "hey."},
-        {"role": "assistant", "content": "Hi! What do you get up to on weekends?"},
+        {"role": "assistant", "content": "Hi! Any animals at home?"},
+        {"role": "user", "content": "I have a terrier called Biscuit."},
+        {"role": "assistant", "content": "Biscuit is a great name. What do you get up to on weekends?"},
         {"role": "user", "content": LAST},
     ),
     profile=PROFILE,
-    revealed_fact_ids=("pastime.hiking", "animal.dog"),
+    revealed_fact_ids=("animal.dog", "pastime.hiking"),
 )
 GOOD = "Weekend hikes with a terrier sound like great fun. Does Biscuit manage the steep climbs?"
 LECTURE = (
@@ -100,7 +102,7 @@ def test_disliked_topic_fails_fits_interests() -> None:
 
 def test_copying_the_user_fails_natural() -> None:
     assert "natural" in _failed(LAST)
-    assert "natural" in _failed("You go hiking most weekends with your terrier. Nice?")
+    assert "natural" in _failed("You go hiking most weekends with your dog. Nice?")
 
 
 def test_empty_flattery_fails_natural() -> None:
@@ -113,7 +115,9 @@ def test_long_markdown_lecture_fails_natural_and_fits_interests() -> None:
 
 
 def test_plain_reply_over_the_users_word_limit_fails_natural_and_fits_interests() -> None:
-    reply = "Weekend hikes sound great. " + "The hills near the coast are lovely in spring and autumn. " * 6 + "Where?"
+    reply = (
+        "Weekend hikes with Biscuit sound great. " + "Coastal trails are lovely in spring and autumn. " * 8 + "Where?"
+    )
     assert _failed(reply) == {"natural", "fits_interests"}
 
 
@@ -126,11 +130,39 @@ def test_asking_for_the_whole_profile_fails_natural() -> None:
 
 
 def test_asking_again_what_the_user_already_said_fails_natural() -> None:
-    assert _failed("Weekend walks on coastal paths are lovely in spring. Do you have any pets?") == {"natural"}
+    assert _failed("Weekend walks on coastal trails are lovely in spring. Do you have any pets?") == {"natural"}
 
 
 def test_generic_reply_that_ignores_the_last_message_fails_answers_last_message() -> None:
-    assert _failed("That is interesting! What else do you do for fun these days?") == {"answers_last_message"}
+    assert {"answers_last_message", "fits_interests"} <= _failed("That is interesting! What else do you do for fun?")
+
+
+def test_picking_up_a_word_without_adding_anything_does_not_answer() -> None:
+    assert "answers_last_message" in _failed("You mentioned hiking. What else?")
+
+
+def test_reply_that_uses_nothing_known_about_the_user_fails_fits_interests() -> None:
+    assert _failed("Weekends on the coast are lovely in spring. Where do you usually go hiking?") == {"fits_interests"}
+
+
+def test_parroting_the_users_own_word_is_not_personal() -> None:
+    assert "fits_interests" in _failed("Hiking with a dog sounds lovely, coastal paths especially. Where?")
+
+
+def test_an_open_invitation_fits_before_anything_is_known() -> None:
+    context = JudgeContext(messages=({"role": "user", "content": "hey. slow day."},), profile=PROFILE)
+    assert _judge("Slow days suit a long walk. What do you like to do when it's quiet?", context=context)[
+        "fits_interests"
+    ]
+
+
+def test_repeating_an_earlier_reply_fails_natural() -> None:
+    earlier = "Biscuit is a great name. What do you get up to on weekends?"
+    assert "natural" in _failed(earlier)
+
+
+def test_new_words_off_the_topic_are_not_informative() -> None:
+    assert "informative" in _failed("Biscuit! I spent mine fixing an old lamp and a broken radio. What about you?")
 
 
 def test_reply_that_answers_the_users_question_passes_answers_last_message() -> None:
@@ -162,16 +194,18 @@ def test_text_aimed_at_a_grader_never_raises_the_score(reply: str, injection: st
 def test_rationale_names_each_failed_criterion_and_why() -> None:
     score = RuleResponseJudge().judge(CONTEXT, "cool!")
     assert score.rationale == (
-        "Fails answers_last_message (ignores the last message); engaging (no question or invitation); "
-        "informative (adds too little of its own)."
+        "Fails fits_interests (uses nothing known about this user); answers_last_message (does not engage the last "
+        "message); engaging (no question or invitation); informative (adds too little of its own, no statement tied "
+        "to the conversation or the user)."
     )
     for name in CRITERIA:
         assert (name in score.rationale) == (not score.criteria[name])
 
 
 def test_thresholds_are_configurable() -> None:
-    assert _judge("cool! what's up?", RuleResponseJudge(min_new_content_words=0))["informative"]
-    assert not _judge("cool! what's up?", RuleResponseJudge(min_new_content_words=1))["informative"]
+    reply = "Coastal trails are lovely. What's up?"
+    assert _judge(reply, RuleResponseJudge(min_new_content_words=2))["informative"]
+    assert not _judge(reply, RuleResponseJudge(min_new_content_words=3))["informative"]
     four_questions = "Hiking where? With the terrier? How far? How often?"
     assert _judge(four_questions, RuleResponseJudge(max_questions=4))["engaging"]
 

@@ -11,10 +11,9 @@ from factories import make_fact
 from rlpa_env.profiles.catalog import catalog_fact
 from rlpa_env.profiles.generator import generate_profile
 from rlpa_env.profiles.types import Profile, StylePreferences
-from rlpa_env.signals import signals_for_state
 from rlpa_env.users import USERS, templates
 from rlpa_env.users.base import DialogueState, UserSimulator, UserTurn
-from rlpa_env.users.scripted import ScriptedUser
+from rlpa_env.users.scripted import ScriptedUser, state_signals
 
 PROFILE = Profile(
     id="scripted-test",
@@ -107,7 +106,7 @@ def test_opening_is_brief_and_reveals_nothing() -> None:
     for seed in range(40):
         opening = user.opening(PROFILE, np.random.default_rng(seed))
         assert len(opening.split()) <= 8
-        assert signals_for_state(_state(), opening).mentioned_fact_ids == ()
+        assert state_signals(_state(), opening).mentioned_fact_ids == ()
 
 
 def test_opening_varies_across_seeds() -> None:
@@ -154,7 +153,7 @@ def test_user_never_reveals_more_than_its_budget_or_anything_irrelevant() -> Non
         for _ in range(10):
             words = rng.choice(keywords, size=int(rng.integers(1, 6)))
             reply = f"So, {' and '.join(words)}?" + extras[int(rng.integers(len(extras)))]
-            signals = signals_for_state(state, reply)
+            signals = state_signals(state, reply)
             allowed = set(signals.mentioned_fact_ids) | {f.id for f in profile.facts if f.kind == "style"}
             before = set(state.revealed_fact_ids)
             turn = _talk(user, state, reply)

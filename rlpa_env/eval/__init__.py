@@ -23,12 +23,14 @@ from rlpa_env.eval.agent_spec import AgentFailure, AgentSpecError, resolve_agent
 from rlpa_env.eval.evaluate import evaluate
 from rlpa_env.eval.metrics import (
     Metrics,
+    ShiftComparison,
     ShiftMetrics,
     alignment_levels,
     compute_metrics,
     normalized_improvement_rate,
     normalized_r2,
     pass_rates,
+    shift_comparison,
 )
 from rlpa_env.eval.report import EpisodeSummary, Report, Timing, load_report
 
@@ -38,6 +40,7 @@ __all__ = [
     "EpisodeSummary",
     "Metrics",
     "Report",
+    "ShiftComparison",
     "ShiftMetrics",
     "Timing",
     "alignment_levels",
@@ -48,4 +51,5 @@ __all__ = [
     "normalized_r2",
     "pass_rates",
     "resolve_agent",
+    "shift_comparison",
 ]

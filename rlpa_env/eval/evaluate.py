@@ -12,8 +12,10 @@ its episode the same way. Other errors of the env itself are not caught: they ar
 see ``rlpa_env.eval.runner``). Each episode still uses its own seed and RNG streams, so the report
 is the same for every ``num_envs``.
 
-An agent class may set ``needs_privileged_info = True`` (the oracle does); the env is then built
-with ``privileged_info=True`` so the agent can read ``info["privileged"]``.
+Agents see the *public view* of ``info`` (``rlpa_env.env.public_info``: the transcript, the turn
+and format feedback), never the current episode's scores, which would let an agent group-test its
+guesses. An agent class may set ``needs_privileged_info = True`` (the oracle does); the env is then
+built with ``privileged_info=True`` and the agent also gets ``info["privileged"]``.
 """
 
 from __future__ import annotations
@@ -25,11 +27,36 @@ from typing import Any
 
 import gymnasium as gym
 
+from rlpa_env.env import public_info
 from rlpa_env.episode import Agent
 from rlpa_env.eval.agent_spec import agent_name, resolve_agent
 from rlpa_env.eval.metrics import compute_metrics, wall_time_per_turn
 from rlpa_env.eval.report import EpisodeSummary, Report, Timing
 from rlpa_env.eval.runner import play_episodes
+
+
+class PublicView:
+    """Wraps an agent so ``act`` receives ``public_info(info)`` (plus ``privileged`` when allowed)."""
+
+    def __init__(self, agent: Agent, privileged: bool = False) -> None:
+        self.agent = agent
+        self.privileged = privileged
+
+    @property
+    def last_token_count(self) -> int | None:
+        """The wrapped agent's ``last_token_count``, when it reports one."""
+        return getattr(self.agent, "last_token_count", None)
+
+    def reset(self, seed: int | None = None) -> None:
+        """Reset the wrapped agent."""
+        self.agent.reset(seed)
+
+    def act(self, observation: str, info: Mapping[str, Any]) -> str:
+        """The wrapped agent's turn, given only the public keys of ``info``."""
+        view = public_info(info)
+        if self.privileged and "privileged" in info:
+            view["privileged"] = info["privileged"]
+        return self.agent.act(observation, view)
 
 
 def package_version() -> str:
@@ -103,6 +130,7 @@ def evaluate(
     shift_turn = env_scenario.shift_turn
     if shift_turn is not None and shift_turn >= max_turns:
         shift_turn = None  # a horizon cut short before the shift leaves no "after" phase to compare
+    privileged = bool(make_kwargs.get("privileged_info"))
     seeds = tuple(seed + index for index in range(episodes))
     started = time.perf_counter()
     try:
@@ -115,6 +143,7 @@ def evaluate(
             num_envs=num_envs,
             turn_timeout_s=turn_timeout_s,
             max_concurrency=max_concurrency,
+            view=lambda guarded: PublicView(guarded, privileged=privileged),
             progress=progress,
             label=f"{name} on {env_id}",
         )

@@ -5,11 +5,12 @@ that played a k-th turn; an episode that ended early (the user left, or the agen
 contributes nothing at later turns, so every curve comes with ``turn_counts`` (how many episodes
 reached each turn). A turn nobody reached is ``NaN``.
 
-- Graded response score of a turn: the fraction of the five ``CRITERIA`` that hold, and 0 for a
-  turn whose format did not parse (the env gives such a turn no reward).
-- Alignment level: ``AL(k) = 100 * mean_e graded_e(k)``, in [0, 100].
+- Alignment level (ALOE): each turn carries the env's 1..5 alignment grade of how well the reply
+  fits this user's hidden profile and style, scored contrastively against distractor profiles
+  (``rlpa_env.rewards.alignment``; a turn that did not parse is graded 1).
+  ``AL(k) = 100 * (mean_e grade_e(k) - 1) / 4``, in [0, 100].
 - Pass rate: ``P(k) = mean_e [all five criteria hold at turn k]``, in [0, 1] (the paper's binary
-  response reward).
+  response reward; ``ResponseScore.passed``).
 - Profile F1 curves: the mean ``profile_f1`` (against the whole hidden profile) and
   ``profile_f1_revealed`` (against the facts disclosed so far) at turn k.
 
@@ -22,6 +23,11 @@ over the turns with data. Fit ``y ~ a + b k`` by least squares:
 - A flat curve (max == min) has no trend: both are defined as 0.0. So are curves with fewer than
   two turns of data.
 
+Because min-max normalisation turns noise on a flat curve into a full-range trend, two raw
+measures come with 95% percentile-bootstrap intervals over episodes (resampled ``BOOTSTRAP_RESAMPLES``
+times with the evaluation seed): the AL slope (least-squares AL points per turn) and the AL gain
+``AL(K) - AL(1)`` (K the last turn with data).
+
 Scalars: final profile F1 (mean over episodes of the F1 after the last turn; 0 for an episode
 without turns), mean return with a percentile-bootstrap 95% confidence interval, format-failure
 rate (over turns), early-termination rate (episodes the user ended), agent-failure rate (episodes
@@ -30,34 +36,36 @@ from agents that report them) and, kept apart because it is not reproducible, wa
 
 For a preference-shift scenario whose preference changes after turn s (``Scenario.shift_turn``),
 the "before" phase is turns 1..s and the "after" phase turns s+1..K; each phase value is the mean
-over every (episode, turn) cell in it.
+over every (episode, turn) cell in it. ``shift_comparison`` pairs shift episodes with standard
+episodes of the same seeds (differences of final F1 and mean AL) and, given the shifted facts,
+measures the stale-trait rate (turns after the announcement whose profile still states the old
+like) and the turns from the announcement until the profile states the new like and not the old.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from agents.base import Episode, TurnRecord
+from rlpa_env.episode import Episode, TurnRecord
 from rlpa_env.parsing import TurnFormatError, parse_turn
-from rlpa_env.rewards.base import CRITERIA
+from rlpa_env.profiles.types import Fact
+from rlpa_env.rewards.base import MIN_GRADE, ProfileScorer, ResponseScore, alignment_level
 
 BOOTSTRAP_RESAMPLES = 2000
 CONFIDENCE = 0.95
 
 
-def graded_response_score(turn: TurnRecord) -> float:
-    """The fraction of ``CRITERIA`` that hold; 0.0 when the turn failed to parse."""
-    if not turn.format_ok:
-        return 0.0
-    return sum(bool(turn.response_criteria.get(name, False)) for name in CRITERIA) / len(CRITERIA)
+def turn_alignment(turn: TurnRecord) -> float:
+    """The turn's alignment grade on the 0..100 scale (a turn that did not parse is grade 1: 0)."""
+    return alignment_level(turn.alignment if turn.format_ok else MIN_GRADE)
 
 
-def passed_all_criteria(turn: TurnRecord) -> float:
-    """1.0 when the turn parsed and every criterion holds, else 0.0."""
-    return float(turn.format_ok and all(turn.response_criteria.get(name, False) for name in CRITERIA))
+def turn_passed(turn: TurnRecord) -> float:
+    """1.0 when the turn parsed and met all five criteria (``ResponseScore.passed``), else 0.0."""
+    return float(turn.format_ok and ResponseScore(turn.response_criteria).passed)
 
 
 def turn_matrix(episodes: Sequence[Episode], max_turns: int, value: Callable[[TurnRecord], float]) -> np.ndarray:
@@ -95,13 +103,13 @@ def turn_counts(episodes: Sequence[Episode], max_turns: int) -> np.ndarray:
 
 
 def alignment_levels(episodes: Sequence[Episode], max_turns: int) -> np.ndarray:
-    """``AL(k) = 100 * mean graded response score at turn k``; ``NaN`` where no episode reached k."""
-    return 100.0 * column_means(turn_matrix(episodes, max_turns, graded_response_score))
+    """``AL(k) = 100 * (mean alignment grade at turn k - 1) / 4``; ``NaN`` where no episode reached k."""
+    return column_means(turn_matrix(episodes, max_turns, turn_alignment))
 
 
 def pass_rates(episodes: Sequence[Episode], max_turns: int) -> np.ndarray:
     """The fraction of episodes at turn k whose reply met all five criteria; ``NaN`` where none reached k."""
-    return column_means(turn_matrix(episodes, max_turns, passed_all_criteria))
+    return column_means(turn_matrix(episodes, max_turns, turn_passed))
 
 
 def profile_f1_per_turn(episodes: Sequence[Episode], max_turns: int) -> np.ndarray:
@@ -136,6 +144,43 @@ def normalized_improvement_rate(al: Sequence[float] | np.ndarray) -> float:
 def normalized_r2(al: Sequence[float] | np.ndarray) -> float:
     """N-R2: coefficient of determination of the linear fit behind N-IR (0.0 when flat)."""
     return _normalized_fit(al)[1]
+
+
+def al_slope(al: Sequence[float] | np.ndarray) -> float:
+    """Least-squares slope of the raw AL curve, in AL points per turn (NaN with fewer than two turns)."""
+    values = np.asarray(al, dtype=float)
+    turns = np.arange(1, len(values) + 1, dtype=float)
+    keep = ~np.isnan(values)
+    if keep.sum() < 2:
+        return float("nan")
+    return float(np.polyfit(turns[keep], values[keep], deg=1)[0])
+
+
+def al_gain(al: Sequence[float] | np.ndarray) -> float:
+    """``AL(K) - AL(1)`` with K the last turn with data (NaN with fewer than two turns)."""
+    values = np.asarray(al, dtype=float)
+    present = np.flatnonzero(~np.isnan(values))
+    return float(values[present[-1]] - values[present[0]]) if len(present) >= 2 else float("nan")
+
+
+def curve_bootstrap_ci(
+    matrix: np.ndarray,
+    statistic: Callable[[np.ndarray], float],
+    rng: np.random.Generator,
+    resamples: int = BOOTSTRAP_RESAMPLES,
+    confidence: float = CONFIDENCE,
+) -> tuple[float, float]:
+    """Percentile-bootstrap interval of ``statistic(column_means(rows))`` resampling episode rows."""
+    if matrix.shape[0] == 0:
+        return float("nan"), float("nan")
+    rows = rng.integers(0, matrix.shape[0], size=(resamples, matrix.shape[0]))
+    values = np.array([statistic(column_means(matrix[sample])) for sample in rows])
+    values = values[~np.isnan(values)]
+    if values.size == 0:
+        return float("nan"), float("nan")
+    tail = (1.0 - confidence) / 2.0
+    low, high = np.quantile(values, [tail, 1.0 - tail])
+    return float(low), float(high)
 
 
 def bootstrap_ci(
@@ -220,15 +265,15 @@ def shift_metrics(episodes: Sequence[Episode], max_turns: int, shift_turn: int) 
     """AL and profile F1 up to versus after the preference shift that follows turn ``shift_turn``."""
     if not 1 <= shift_turn < max_turns:
         raise ValueError(f"shift_turn must be within 1..{max_turns - 1} so both phases have turns, got {shift_turn}")
-    al_before, al_after = _phase_means(turn_matrix(episodes, max_turns, graded_response_score), shift_turn)
+    al_before, al_after = _phase_means(turn_matrix(episodes, max_turns, turn_alignment), shift_turn)
     f1_before, f1_after = _phase_means(turn_matrix(episodes, max_turns, lambda t: t.profile_f1), shift_turn)
     revealed_before, revealed_after = _phase_means(
         turn_matrix(episodes, max_turns, lambda t: t.profile_f1_revealed), shift_turn
     )
     return ShiftMetrics(
         shift_turn=shift_turn,
-        alignment_before=100.0 * al_before,
-        alignment_after=100.0 * al_after,
+        alignment_before=al_before,
+        alignment_after=al_after,
         profile_f1_before=f1_before,
         profile_f1_after=f1_after,
         revealed_f1_before=revealed_before,
@@ -249,6 +294,10 @@ class Metrics:
     revealed_profile_f1: tuple[float, ...]
     n_ir: float
     n_r2: float
+    al_slope: float
+    al_slope_ci: tuple[float, float]
+    al_gain: float
+    al_gain_ci: tuple[float, float]
     mean_alignment: float
     final_profile_f1: float
     mean_return: float
@@ -276,14 +325,15 @@ def compute_metrics(
     """All metrics of ``episodes`` on a ``max_turns`` horizon; ``seed`` seeds the bootstrap.
 
     ``agent_failures`` is how many of the episodes the harness stopped because the agent failed.
-    ``mean_alignment`` is 100 x the mean graded score over every played turn.
+    ``mean_alignment`` is the mean alignment level (0..100) over every played turn.
     """
     if not episodes:
         raise ValueError("cannot compute metrics of zero episodes")
-    graded = turn_matrix(episodes, max_turns, graded_response_score)
-    al = 100.0 * column_means(graded)
+    graded = turn_matrix(episodes, max_turns, turn_alignment)
+    al = column_means(graded)
     returns = [episode.total_reward for episode in episodes]
     played = ~np.isnan(graded)
+    rng = np.random.default_rng(seed)
     return Metrics(
         episodes=len(episodes),
         max_turns=max_turns,
@@ -294,14 +344,111 @@ def compute_metrics(
         revealed_profile_f1=_floats(revealed_profile_f1_per_turn(episodes, max_turns)),
         n_ir=normalized_improvement_rate(al),
         n_r2=normalized_r2(al),
-        mean_alignment=float(100.0 * graded[played].mean()) if played.any() else float("nan"),
+        al_slope=al_slope(al),
+        al_slope_ci=curve_bootstrap_ci(graded, al_slope, np.random.default_rng(seed + 1)),
+        al_gain=al_gain(al),
+        al_gain_ci=curve_bootstrap_ci(graded, al_gain, np.random.default_rng(seed + 2)),
+        mean_alignment=float(graded[played].mean()) if played.any() else float("nan"),
         final_profile_f1=float(np.mean([episode.final_profile_f1 for episode in episodes])),
         mean_return=float(np.mean(returns)),
-        return_ci=bootstrap_ci(returns, np.random.default_rng(seed)),
+        return_ci=bootstrap_ci(returns, rng),
         format_failure_rate=format_failure_rate(episodes),
         early_termination_rate=early_termination_rate(episodes),
         agent_failure_rate=agent_failures / len(episodes),
         words_per_turn=words_per_turn(episodes),
         tokens_per_turn=tokens_per_turn(episodes),
         shift=shift_metrics(episodes, max_turns, shift_turn) if shift_turn is not None else None,
+    )
+
+
+@dataclass(frozen=True)
+class ShiftComparison:
+    """A preference-shift run against a standard run on the same seeds (DESIGN: conflicting preferences).
+
+    Attributes:
+        pairs: Seeds present in both runs.
+        final_f1_difference: Mean over pairs of final F1 (shift) - final F1 (standard), with its CI.
+        alignment_difference: Mean over pairs of mean AL (shift) - mean AL (standard), with its CI.
+        announced_rate: Share of shift episodes whose shift happened and was announced.
+        stale_trait_rate: Share of turns after the announcement whose profile still states the old like.
+        turns_to_update: Mean turns from the announcement until the profile states the new like and
+            not the old one (episodes that never update are left out); ``updated_rate`` is the share
+            of shift episodes that update.
+    """
+
+    pairs: int
+    final_f1_difference: float
+    final_f1_difference_ci: tuple[float, float]
+    alignment_difference: float
+    alignment_difference_ci: tuple[float, float]
+    announced_rate: float
+    stale_trait_rate: float
+    turns_to_update: float
+    updated_rate: float
+
+
+def _traits(turn: TurnRecord) -> tuple[str, ...]:
+    try:
+        return parse_turn(turn.action).traits
+    except TurnFormatError:
+        return ()
+
+
+def shift_comparison(
+    shifted: Sequence[Episode],
+    standard: Sequence[Episode],
+    shifts: Mapping[int | None, tuple[Fact, Fact]],
+    shift_turn: int,
+    scorer: ProfileScorer,
+    seed: int = 0,
+) -> ShiftComparison:
+    """Compare ``shifted`` with ``standard`` episodes seed by seed (see ``ShiftComparison``).
+
+    ``shifts`` maps a shift episode's seed to ``(old like, new like)`` as the env's privileged info
+    reports them; a seed without an entry had no shift. The user's message after turn
+    ``shift_turn`` announces the shift when it names both values; turns ``shift_turn + 1`` onward
+    are "after".
+    """
+    by_seed = {episode.seed: episode for episode in standard}
+    pairs = [(episode, by_seed[episode.seed]) for episode in shifted if episode.seed in by_seed]
+    if not pairs:
+        raise ValueError("no seed appears in both runs; run both scenarios on the same seeds")
+    f1_differences = [a.final_profile_f1 - b.final_profile_f1 for a, b in pairs]
+
+    def mean_al(episode: Episode) -> float:
+        return float(np.mean([turn_alignment(t) for t in episode.turns])) if episode.turns else 0.0
+
+    al_differences = [mean_al(a) - mean_al(b) for a, b in pairs]
+    rng = np.random.default_rng(seed)
+    announced = stale = after = with_shift = 0
+    updates: list[int] = []
+    for episode in shifted:
+        entry = shifts.get(episode.seed)
+        if entry is None or len(episode.turns) < shift_turn:
+            continue
+        old, new = entry
+        with_shift += 1
+        message = episode.turns[shift_turn - 1].user_message.lower()
+        announced += old.value.lower() in message and new.value.lower() in message
+        update = None
+        for offset, turn in enumerate(episode.turns[shift_turn:], start=1):
+            traits = _traits(turn)
+            states_old = bool(traits) and bool(scorer.score(traits, (old,)).matches)
+            states_new = bool(traits) and bool(scorer.score(traits, (new,)).matches)
+            after += 1
+            stale += states_old
+            if update is None and states_new and not states_old:
+                update = offset
+        if update is not None:
+            updates.append(update)
+    return ShiftComparison(
+        pairs=len(pairs),
+        final_f1_difference=float(np.mean(f1_differences)),
+        final_f1_difference_ci=bootstrap_ci(f1_differences, rng),
+        alignment_difference=float(np.mean(al_differences)),
+        alignment_difference_ci=bootstrap_ci(al_differences, rng),
+        announced_rate=announced / len(shifted),
+        stale_trait_rate=stale / after if after else float("nan"),
+        turns_to_update=float(np.mean(updates)) if updates else float("nan"),
+        updated_rate=len(updates) / with_shift if with_shift else float("nan"),
     )

@@ -180,6 +180,14 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     return "\n".join(lines)
 
 
+def _with_interval(metrics: Mapping[str, Any], name: str) -> str:
+    """``value [low, high]`` for a metric with a ``<name>_ci`` interval (``n/a`` in older reports)."""
+    if metrics.get(name) is None:
+        return "n/a"
+    low, high = metrics.get(f"{name}_ci") or (None, None)
+    return f"{_number(metrics[name], 2)} [{_number(low, 2)}, {_number(high, 2)}]"
+
+
 def headline_rows(report: Mapping[str, Any]) -> list[tuple[str, str]]:
     """(metric, formatted value) pairs that summarise a ``report.json`` dict, for tables and the CLI."""
     metrics = report["metrics"]
@@ -189,6 +197,8 @@ def headline_rows(report: Mapping[str, Any]) -> list[tuple[str, str]]:
         ("Mean alignment level (0-100)", _number(metrics["mean_alignment"], 1)),
         ("N-IR (normalised AL slope per turn)", _number(metrics["n_ir"])),
         ("N-R2 (fit of that trend)", _number(metrics["n_r2"])),
+        ("AL slope, points per turn (95% CI)", _with_interval(metrics, "al_slope")),
+        ("AL(K) - AL(1) (95% CI)", _with_interval(metrics, "al_gain")),
         ("Final profile F1", _number(metrics["final_profile_f1"])),
         ("Mean return (95% bootstrap CI)", f"{_number(metrics['mean_return'])} [{_number(low)}, {_number(high)}]"),
         ("Format-failure rate (turns)", _percent(metrics["format_failure_rate"])),

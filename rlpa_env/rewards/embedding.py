@@ -10,9 +10,12 @@ Rules:
    so a dot product is the cosine similarity.
 3. **Polarity.** A pair can match only when both sides agree, as in the lexical scorer: a
    ``dislike`` fact is negative, a ``like`` fact positive, an ``attribute``/``style`` fact takes the
-   polarity of its text; a trait is negative when ``rlpa_env.text.polarity`` says so or it contains
-   a plain negator ("not", "no", "never", ...). Encoders place "loves jazz" and "hates jazz" close
+   polarity of its text; a trait is negative when ``rlpa_env.vocabulary.is_negative`` says so (a
+   stated dislike or a plain negator). Encoders place "loves jazz" and "hates jazz" close
    together, so this check is what keeps them apart.
+3b. **Gate.** The lexical scorer's rules for lines apply first (``lexical.trait_key``): a hedged,
+   ambivalent or bare category/relation line ("dislikes.", "pet.", "might like jazz or not")
+   matches nothing, and lines equal after normalisation count once toward matches.
 4. **Matching.** Greedy one-to-one matching on descending cosine: the most similar remaining
    (trait, fact) pair at or above ``threshold`` is matched, its trait and fact are removed, and so
    on. Ties break on trait then fact order. P/R/F1 follow ``ProfileScore.from_counts`` over the
@@ -36,10 +39,11 @@ import numpy as np
 from rlpa_env.backends.encoder import default_model_path, load_encoder
 from rlpa_env.profiles.types import Fact
 from rlpa_env.rewards.base import ProfileScore, TraitMatch
-from rlpa_env.text import polarity, tokens
+from rlpa_env.rewards.lexical import trait_key
+from rlpa_env.text import polarity
+from rlpa_env.vocabulary import is_negative
 
 DEFAULT_THRESHOLD = 0.55
-_NEGATORS = frozenset(("not", "no", "never", "nor", "neither", "isn't", "doesn't", "don't", "didn't", "aren't"))
 _TRAIT_CACHE_LIMIT = 65536
 
 
@@ -54,7 +58,7 @@ def fact_polarity(fact: Fact) -> int:
 
 def trait_polarity(trait: str) -> int:
     """-1 when the trait states a dislike or a negation, else +1."""
-    return -1 if polarity(trait) < 0 or not _NEGATORS.isdisjoint(tokens(trait)) else 1
+    return -1 if is_negative(trait) else 1
 
 
 class EmbeddingProfileScorer:
@@ -82,10 +86,17 @@ class EmbeddingProfileScorer:
     def score(self, traits: Sequence[str], facts: Sequence[Fact]) -> ProfileScore:
         """Greedy one-to-one matching above ``threshold`` among polarity-compatible pairs; P/R/F1."""
         lines = [(index, trait.strip()) for index, trait in enumerate(traits) if trait.strip()]
-        if not lines or not facts:
+        seen: set[str] = set()
+        eligible = []
+        for index, text in lines:
+            key = trait_key(text)
+            if key is not None and key not in seen:
+                seen.add(key)
+                eligible.append((index, text))
+        if not eligible or not facts:
             return ProfileScore.from_counts(0, len(lines), len(facts))
-        similarity = self.similarities([text for _, text in lines], facts)
-        trait_signs = np.array([trait_polarity(text) for _, text in lines])
+        similarity = self.similarities([text for _, text in eligible], facts)
+        trait_signs = np.array([trait_polarity(text) for _, text in eligible])
         fact_signs = np.array([fact_polarity(fact) for fact in facts])
         similarity[trait_signs[:, None] != fact_signs[None, :]] = -np.inf
         matches = []
@@ -100,7 +111,7 @@ class EmbeddingProfileScorer:
                 continue
             used_traits.add(row)
             used_facts.add(column)
-            matches.append(TraitMatch(lines[row][0], facts[column].id, float(similarity[row, column])))
+            matches.append(TraitMatch(eligible[row][0], facts[column].id, float(similarity[row, column])))
         return ProfileScore.from_counts(len(matches), len(lines), len(facts), tuple(matches))
 
     def similarities(self, traits: Sequence[str], facts: Sequence[Fact]) -> np.ndarray:

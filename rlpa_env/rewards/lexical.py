@@ -2,12 +2,16 @@
 
 Rules, in the order they apply:
 
-1. **Reading text.** Traits and facts are normalised (``rlpa_env.text.normalize``), a few idioms whose
+1. **Reading text.** Traits and facts are normalised (``vocabulary.fold_unicode`` -- NFKC, invisible
+   characters removed, look-alike letters folded -- then ``rlpa_env.text.normalize``), a few idioms whose
    meaning is positive are rewritten to one word ("doesn't eat meat" -> "vegetarian", "sci-fi" ->
    "scifi", "allergic" -> "allergy"), and the non-stop-words become *concepts*: a synonym table maps
    common paraphrases to one concept (pediatric/children/kids -> child, puppy/canine/retriever -> dog,
    job/work/career -> job, ...), every other word becomes its stem. Some concepts are *generic*
-   ("job", "music", "food", "lives", "fan", ...): they never count as evidence on their own.
+   ("job", "music", "food", "lives", "fan", relation words such as "dislikes" or "hates", ...): they
+   never count as evidence on their own, so a bare category or relation word matches nothing.
+   A trait that hedges or commits to nothing (``vocabulary.is_ambivalent``: "might like jazz or
+   not", "doesn't dislike jazz", "likes or dislikes jazz", "is neutral about jazz") matches nothing.
 2. **Hedging.** A trait is a list of guesses, and matches nothing, when it names (through the
    category vocabulary, per category and value the normalised terms that name it) three or more
    values of one category, four or more values in all, or two values of one category together with
@@ -16,6 +20,11 @@ Rules, in the order they apply:
    and blues" (two values, no marker) is not a hedge: it may match one of the two facts. In a
    negative trait "or" means "nor" ("doesn't like jazz or blues") and is not a marker. A vocabulary
    term inside a longer term of another value does not count ("rock" inside "rock climbing").
+   2b. Across lines: when the profile's lines name more distinct values of a category than one
+   user holds (``max_values_per_category``, the catalog's ``max_per_profile``: one style, one
+   occupation, ...; or, when more, the number of that category's values the scored facts' own texts
+   name), every line naming a value of that category matches nothing -- listing all six answer
+   styles is a guess, not an inference.
 3. **Polarity.** A pair can match only when both sides agree (rule 4 refines this for negative
    terms): a ``dislike`` fact is negative, a ``like`` fact positive, and an ``attribute``/``style``
    fact takes the polarity of its own text, so "has never been abroad" pairs with "has never
@@ -28,15 +37,19 @@ Rules, in the order they apply:
    times the term's, so a negative alias carries its own negation ("no longer works" for a
    "retired" fact). The similarity grows with the share of the trait's specific concepts the term
    explains, so the more specific fact wins a contested trait.
-5. **Fallback** (for facts without a usable term, e.g. ALOE sentences): with ``s`` the specific
-   concepts shared by the trait and the fact's text+value+aliases, ``t`` the trait's specific
-   concepts and ``f`` those of the fact's text+value, similarity = (s/t)^0.75 * (s/f)^0.25, which
-   weighs "everything the trait says is in the fact" above "the trait covers the whole fact". A
-   trait that names a vocabulary value is not compared this way with a fact whose value is in the
-   vocabulary (a catalog fact): naming a different value is a clear miss, not a partial match.
+5. **Fallback** (paraphrases that name no term): with ``s`` the specific concepts shared by the
+   trait and the fact's text+value (not its aliases: a negative alias such as "no longer works"
+   must not let "long." match "is retired"), ``t`` the trait's specific concepts and ``f`` those of
+   the fact's text+value, similarity = (s/t)^0.75 * (s/f)^0.25, which weighs "everything the trait
+   says is in the fact" above "the trait covers the whole fact". The shared concepts must include
+   one that is not a category topic word or a bare qualifier ("language", "pet", "reading" name a
+   category, not a value; "long." is not "has a long train commute"). A trait that names a
+   vocabulary value is not compared this way with a fact whose value is in the vocabulary (a
+   catalog fact): naming a different value is a clear miss, not a partial match.
 6. **Matching.** A pair matches when its similarity is at least ``threshold`` (default 0.55). Lines
-   with the same normalised text count once toward matches (the first one is reported) but all count
-   toward precision. The matching is a maximum-cardinality bipartite matching (augmenting paths, so
+   equal after normalisation (case, punctuation, whitespace, Unicode; ``trait_key``) count once
+   toward matches (the first one is reported) but all count toward precision. The matching is a
+   maximum-cardinality bipartite matching (augmenting paths, so
    the number of matches is exactly the largest possible); traits are visited from the most to the
    least similar and each tries its facts from the most similar down, so among maximum matchings it
    prefers high similarities. P/R/F1 then follow ``ProfileScore.from_counts``.
@@ -44,19 +57,23 @@ Rules, in the order they apply:
 Speed: per-fact analysis is cached by fact, per-trait analysis by trait string, and each fact list
 (keyed by the identities of its facts, so a revealed subset rebuilt every step still hits) memoises
 the candidate facts of every trait it has seen, so a steady-state ``score`` call is a few dictionary
-lookups and a tiny matching.
+lookups and a tiny matching. The per-scorer caches are plain dicts, dropped when the scorer is
+pickled (they are keyed by object identities, which do not survive a process boundary).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
+from rlpa_env.profiles.catalog import CATALOG
 from rlpa_env.profiles.types import Fact
 from rlpa_env.rewards.base import ProfileScore, TraitMatch
 from rlpa_env.text import STOPWORDS, normalize, polarity, stem, tokens
+from rlpa_env.vocabulary import NEGATORS, fold_unicode, is_ambivalent
 
 Vocabulary = Mapping[str, tuple[tuple[str, ...], ...]]
 """Per category, per value, the normalised terms that name that value."""
@@ -67,6 +84,7 @@ MAX_VALUES_PER_CATEGORY = 2
 MAX_VALUES_PER_TRAIT = 3
 MAX_HEDGED_ALTERNATIVES = 2
 _CACHE_LIMIT = 4096
+_TRAIT_CACHE_LIMIT = 65536
 
 _REWRITES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern), replacement)
@@ -140,9 +158,9 @@ _GENERIC_WORDS = """job live music food reply hobby hobbies pastime free time sp
     favorite favourite favourites prefer prefers preferred preference interest interests interested passion
     passionate big huge great good keen own owns owned enjoying currently year years always often usually
     sometimes day days activity activities regularly especially stuff something type style talk talking chat
-    chatting discuss generally play plays playing played tone"""
+    chatting discuss generally play plays playing played tone dislike dislikes disliked hate hates hated detest
+    detests loathe loathes adore adores fond neutral"""
 
-_NEGATORS = frozenset(("not", "no", "never", "nor", "neither", "isn't", "doesn't", "don't", "didn't", "aren't"))
 _EXTRA_NEGATIVE = re.compile(
     r"\b(?:can't|cannot) (?:sit through|bear|handle|stomach)\b|\bsteers? clear\b|\bstays? away from\b"
     r"|\bturned off by\b|\bnot (?:big on|keen on|one for)\b"
@@ -170,6 +188,14 @@ def _concept(word: str) -> str:
 GENERIC_CONCEPTS: frozenset[str] = frozenset(_concept(word) for word in _GENERIC_WORDS.split())
 """Concepts too broad to count as evidence on their own ("likes music" says nothing specific)."""
 
+CATEGORY_CONCEPTS: frozenset[str] = frozenset(
+    _concept(word)
+    for spec in CATALOG.values()
+    for word in (spec.name, *spec.topic_words, "long", "little", "small", "lot", "every", "day")
+)
+"""Concepts that name a category ("pet", "language", "reading") or only qualify one ("long"): a
+fallback match needs more than these."""
+
 
 _ANY_REWRITE = re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _ in _REWRITES))
 
@@ -177,7 +203,7 @@ _ANY_REWRITE = re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _ in _R
 @lru_cache(maxsize=65536)
 def _rewrite(text: str) -> str:
     """``text`` normalised, with the idioms of ``_REWRITES`` replaced."""
-    text = normalize(text)
+    text = normalize(text if text.isascii() else fold_unicode(text))
     if _ANY_REWRITE.search(text) is None:
         return text
     for pattern, replacement in _REWRITES:
@@ -197,7 +223,7 @@ def specific(concept_set: frozenset[str]) -> frozenset[str]:
 
 
 def _polarity(rewritten: str, words: Sequence[str]) -> int:
-    if polarity(rewritten) < 0 or _EXTRA_NEGATIVE.search(rewritten) or not _NEGATORS.isdisjoint(words):
+    if polarity(rewritten) < 0 or _EXTRA_NEGATIVE.search(rewritten) or not NEGATORS.isdisjoint(words):
         return -1
     return 1
 
@@ -281,6 +307,7 @@ class _TraitAnalysis:
     specific: frozenset[str]
     hedged: bool
     named_categories: frozenset[str]
+    named_values: frozenset[tuple[str, int]]
     present: tuple[tuple[frozenset[str], tuple[str, int]], ...]
 
 
@@ -323,12 +350,13 @@ def _analyse_trait(trait: str, vocabulary: _VocabularyIndex) -> _TraitAnalysis:
         or (has_marker and _count_alternatives(rewritten) > MAX_HEDGED_ALTERNATIVES)
     )
     return _TraitAnalysis(
-        key=rewritten,
+        key=" ".join(words),
         polarity=trait_polarity,
         concepts=trait_concepts,
         specific=specific(trait_concepts),
-        hedged=hedged,
+        hedged=hedged or is_ambivalent(rewritten),
         named_categories=frozenset(per_category),
+        named_values=frozenset(named),
         present=tuple((entry.term.core, (entry.category, entry.value_index)) for entry in present),
     )
 
@@ -353,9 +381,8 @@ def _analyse_fact(fact: Fact) -> _FactAnalysis:
         rewritten = _rewrite(fact.text)
         fact_polarity = _polarity(rewritten, tokens(rewritten))
     terms = _terms((fact.value, *fact.aliases))
-    text_bag = specific(concepts(fact.text)) | specific(concepts(fact.value))
-    bag = text_bag.union(*(term.core for term in terms))
-    return _FactAnalysis(polarity=fact_polarity, terms=terms, bag=bag, text_size=len(text_bag) or len(bag))
+    bag = specific(concepts(fact.text)) | specific(concepts(fact.value))
+    return _FactAnalysis(polarity=fact_polarity, terms=terms, bag=bag, text_size=len(bag))
 
 
 @dataclass(frozen=True, eq=False)
@@ -376,6 +403,11 @@ class _FactIndex:
 
     def __init__(self, facts: tuple[Fact, ...], vocabulary: _VocabularyIndex, threshold: float) -> None:
         self.facts = facts
+        named: dict[str, set[int]] = {}
+        for fact in facts:
+            for category, value_index in _analyse_trait(fact.text, vocabulary).named_values:
+                named.setdefault(category, set()).add(value_index)
+        self.values_per_category = {category: len(values) for category, values in named.items()}
         self._threshold = threshold
         self._views = tuple(self._view(fact, vocabulary) for fact in facts)
         self._edges: dict[str, Edges] = {}
@@ -428,9 +460,10 @@ def _similarity(trait: _TraitAnalysis, view: _FactView) -> float:
             best = max(best, STRONG_BASE + (1 - STRONG_BASE) * len(term.core) / len(trait.specific))
     if best or trait.polarity != fact_polarity or (trait.named_categories and view.own_value is not None):
         return best
-    shared = len(trait.specific & view.analysis.bag)
-    if not shared or not view.analysis.text_size:
+    common = trait.specific & view.analysis.bag
+    if common <= CATEGORY_CONCEPTS:
         return 0.0
+    shared = len(common)
     return min(1.0, (shared / len(trait.specific)) ** 0.75 * (shared / view.analysis.text_size) ** 0.25)
 
 
@@ -466,16 +499,33 @@ class LexicalProfileScorer:
         vocabulary: Per category, per value, the normalised terms naming it; used to spot hedges and
             to tell a different value of a category from a paraphrase. Defaults (on first use) to
             ``rlpa_env.profiles.catalog.category_vocabulary()``.
+        max_values_per_category: Per category, the most values one user holds; a profile whose
+            lines name more values of a category is guessing, and those lines match nothing.
+            Defaults to the catalog's ``max_per_profile`` with the default vocabulary, else no limit.
     """
 
-    def __init__(self, threshold: float = DEFAULT_THRESHOLD, vocabulary: Vocabulary | None = None) -> None:
+    def __init__(
+        self,
+        threshold: float = DEFAULT_THRESHOLD,
+        vocabulary: Vocabulary | None = None,
+        max_values_per_category: Mapping[str, int] | None = None,
+    ) -> None:
         if not 0.0 < threshold <= 1.0:
             raise ValueError(f"threshold must be in (0, 1], got {threshold!r}")
+        if max_values_per_category is None:
+            max_values_per_category = (
+                {name: spec.max_per_profile for name, spec in CATALOG.items()} if vocabulary is None else {}
+            )
+        self.max_values_per_category = dict(max_values_per_category)
         self.threshold = threshold
         self._vocabulary_source = vocabulary
         self._vocabulary_index: _VocabularyIndex | None = None
         self._indexes: dict[tuple[int, ...], _FactIndex] = {}
-        self._analyse: Callable[[str], _TraitAnalysis] = lru_cache(maxsize=65536)(self._analyse_uncached)
+        self._traits: dict[str, _TraitAnalysis] = {}
+
+    def __getstate__(self) -> dict[str, Any]:
+        # The caches are keyed by object identities, which mean nothing in another process.
+        return {**self.__dict__, "_indexes": {}, "_traits": {}}
 
     @property
     def _vocabulary(self) -> _VocabularyIndex:
@@ -488,8 +538,31 @@ class LexicalProfileScorer:
             self._vocabulary_index = _VocabularyIndex(source)
         return self._vocabulary_index
 
-    def _analyse_uncached(self, trait: str) -> _TraitAnalysis:
-        return _analyse_trait(trait, self._vocabulary)
+    def _analyse(self, trait: str) -> _TraitAnalysis:
+        analysis = self._traits.get(trait) if isinstance(trait, str) else None
+        if analysis is None:
+            analysis = _analyse_trait(trait, self._vocabulary)
+            if len(self._traits) >= _TRAIT_CACHE_LIMIT:
+                self._traits.clear()
+            self._traits[trait] = analysis
+        return analysis
+
+    def _overclaimed(self, analyses: Sequence[_TraitAnalysis], held: Mapping[str, int]) -> frozenset[str]:
+        """Categories whose lines name more distinct values than this user can hold (rule 2b).
+
+        The limit of a category is the larger of ``max_values_per_category`` and ``held``, the number
+        of its values the scored facts' own texts name: an imported persona may hold two family facts
+        ("is married", "has two sons") where a generated profile holds one.
+        """
+        named: dict[str, set[int]] = {}
+        for analysis in analyses:
+            if not analysis.hedged:
+                for category, value_index in analysis.named_values:
+                    named.setdefault(category, set()).add(value_index)
+        limits = self.max_values_per_category
+        return frozenset(
+            c for c, values in named.items() if len(values) > max(limits.get(c, len(values)), held.get(c, 0))
+        )
 
     def _index(self, facts: Sequence[Fact]) -> _FactIndex:
         # Facts are shared by identity between a profile and its revealed subsets, so the ids of the
@@ -509,12 +582,13 @@ class LexicalProfileScorer:
         if not traits or not facts:
             return ProfileScore.from_counts(0, len(traits), len(facts))
         index = self._index(facts)
+        analyses = [self._analyse(trait) for trait in traits]
+        overclaimed = self._overclaimed(analyses, index.values_per_category)
         seen: set[str] = set()
         trait_indices: list[int] = []
         rows: list[Edges] = []
-        for trait_index, trait in enumerate(traits):
-            analysis = self._analyse(trait)
-            if analysis.key in seen:
+        for trait_index, analysis in enumerate(analyses):
+            if analysis.key in seen or not overclaimed.isdisjoint(analysis.named_categories):
                 continue
             seen.add(analysis.key)
             edges = index.edges(analysis)
@@ -529,3 +603,17 @@ class LexicalProfileScorer:
             )
         )
         return ProfileScore.from_counts(len(matches), len(traits), len(facts), matches)
+
+
+def trait_key(trait: str) -> str | None:
+    """The normalised form of a profile line, or ``None`` when the line can match no fact.
+
+    Two lines with the same key are one line (case, punctuation, whitespace and Unicode do not
+    count). A line matches nothing when it hedges or commits to nothing (``is_ambivalent``) or has
+    no specific concept (a bare category or relation word). The embedding and LLM scorers apply
+    the same gate before their own matching.
+    """
+    rewritten = _rewrite(trait)
+    if is_ambivalent(rewritten) or not specific(concepts(trait)) - CATEGORY_CONCEPTS:
+        return None
+    return " ".join(tokens(rewritten))

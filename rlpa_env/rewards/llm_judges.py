@@ -1,4 +1,5 @@
-"""LLM-backed rewards: ``LLMJudgeProfileScorer`` (counts matched points) and ``LLMResponseJudge``.
+"""LLM-backed rewards: ``LLMJudgeProfileScorer`` (counts matched points), ``LLMResponseJudge`` and
+``LLMAlignmentGrader`` (ALOE's 1..5 grade, ``prompts.ALIGNMENT_RUBRIC``, contrasted with distractors).
 
 Both send one prompt (texts in ``rlpa_env.prompts``: instructions, one worked example exchange, then
 the real request) to a ``ChatBackend`` at temperature 0 and read a strict JSON verdict; retries
@@ -16,11 +17,12 @@ What the code enforces, whatever the model says:
   Response: the five ``CRITERIA`` keys, each ``0``/``1``/``true``/``false``, and a ``rationale``
   string. Anything else (no JSON, a missing key, a number out of range, a value like ``"yes"``) is
   a parse error: the judge is asked again with the error appended (``max_retries`` times), then
-  the turn scores 0, never a pass. ``ResponseScore.failure`` says why; for profiles (whose record
-  has no such field) the reason is kept in ``LLMJudgeProfileScorer.last_failure``.
+  the turn scores 0, never a pass. ``ResponseScore.failure`` and ``ProfileScore.failure`` say why.
 - **One-to-one matching.** Pairs are taken in the judge's order; a pair whose trait or fact is
   already used is skipped. Traits are counted from non-empty lines; P/R/F1 follow
-  ``ProfileScore.from_counts``.
+  ``ProfileScore.from_counts``. The lexical scorer's gate applies first (``lexical.trait_key``): a
+  hedged, ambivalent or bare category line, or a repeat of an earlier line after normalisation,
+  can match nothing whatever the model says.
 - **Injection never pays.** A reply that talks to a grader (``signals.addresses_grader``), carries a
   verdict-shaped key such as ``"natural": 1``, or contains a fence marker (``<<<``, ``>>>``,
   ``#DATA-``) gets every criterion false without asking the model: failing only ``natural`` would
@@ -43,8 +45,18 @@ from typing import Any, Generic, TypeVar
 from rlpa_env import prompts
 from rlpa_env.backends.base import SEED_SPACE, ChatBackend, Messages
 from rlpa_env.profiles.types import Fact, Profile
-from rlpa_env.rewards.base import CRITERIA, JudgeContext, ProfileScore, ResponseScore, TraitMatch
-from rlpa_env.signals import analyze_reply
+from rlpa_env.reply_analysis import analyze_reply
+from rlpa_env.rewards.base import (
+    CRITERIA,
+    MAX_GRADE,
+    MIN_GRADE,
+    AlignmentGrade,
+    JudgeContext,
+    ProfileScore,
+    ResponseScore,
+    TraitMatch,
+)
+from rlpa_env.rewards.lexical import trait_key
 
 JUDGE_MAX_TOKENS = 96
 """Enough for a verdict on a dozen traits or five criteria and a one-sentence rationale."""
@@ -151,6 +163,18 @@ def parse_criteria(text: str) -> tuple[dict[str, bool], str]:
     return criteria, rationale
 
 
+def parse_grade(text: str) -> tuple[int, str]:
+    """Read the alignment verdict ``{"grade": 1..5, "rationale": str}``."""
+    verdict = extract_json_object(text)
+    grade = verdict.get("grade")
+    if not (_is_int(grade) and MIN_GRADE <= grade <= MAX_GRADE):
+        raise VerdictError(f'"grade" must be an integer {MIN_GRADE}..{MAX_GRADE}, got {json.dumps(grade)}')
+    rationale = verdict.get("rationale", "")
+    if not isinstance(rationale, str):
+        raise VerdictError('"rationale" must be a string')
+    return grade, rationale
+
+
 def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
@@ -222,23 +246,17 @@ class LLMJudgeProfileScorer(_ModelJudge):
         max_retries: Extra attempts after an unparseable verdict before the turn scores 0.
         fence_seed: Seeds the fence tokens around untrusted text.
 
-    ``last_failure`` is ``None`` after a parsed verdict and the reason after a turn scored 0 for an
-    unusable one.
+    A turn scored 0 for an unusable verdict carries the reason in ``ProfileScore.failure``.
     """
-
-    def __init__(self, backend: str | ChatBackend | None = None, *, max_retries: int = 2, fence_seed: int = 0) -> None:
-        super().__init__(backend, max_retries=max_retries, fence_seed=fence_seed)
-        self.last_failure: str | None = None
 
     def score(self, traits: Sequence[str], facts: Sequence[Fact]) -> ProfileScore:
         """Match traits to facts one-to-one as the judge says; P/R/F1 over non-empty trait lines."""
-        result, self.last_failure = self._verdict((tuple(traits), tuple(facts)), lambda: self._score(traits, facts))
-        return result
+        return self._verdict((tuple(traits), tuple(facts)), lambda: self._score(traits, facts))
 
-    def _score(self, traits: Sequence[str], facts: Sequence[Fact]) -> tuple[tuple[ProfileScore, str | None], bool]:
+    def _score(self, traits: Sequence[str], facts: Sequence[Fact]) -> tuple[ProfileScore, bool]:
         lines = [(index, trait.strip()) for index, trait in enumerate(traits) if trait.strip()]
         if not lines or not facts:
-            return (ProfileScore.from_counts(0, len(lines), len(facts)), None), True
+            return ProfileScore.from_counts(0, len(lines), len(facts)), True
         profile = Profile(id="scored-facts", facts=tuple(facts))
         texts = [text for _, text in lines]
         messages = [
@@ -260,17 +278,21 @@ class LLMJudgeProfileScorer(_ModelJudge):
             self.turn_seed,
         )
         if pairs is None:
-            return (ProfileScore.from_counts(0, len(lines), len(facts)), failure), False
+            return ProfileScore.from_counts(0, len(lines), len(facts), failure=failure), False
+        keys = [trait_key(text) for text in texts]
+        eligible = {i for i, key in enumerate(keys) if key is not None and keys.index(key) == i}
         used_traits: set[int] = set()
         used_facts: set[int] = set()
         matches = []
         for trait, fact in pairs:
-            if trait in used_traits or fact in used_facts or injection_reason(texts[trait], profile):
+            if trait in used_traits or fact in used_facts or trait not in eligible:
+                continue
+            if injection_reason(texts[trait], profile):
                 continue
             used_traits.add(trait)
             used_facts.add(fact)
             matches.append(TraitMatch(trait_index=lines[trait][0], fact_id=facts[fact].id, similarity=1.0))
-        return (ProfileScore.from_counts(len(matches), len(lines), len(facts), tuple(matches)), None), greedy
+        return ProfileScore.from_counts(len(matches), len(lines), len(facts), tuple(matches)), greedy
 
 
 class LLMResponseJudge(_ModelJudge):
@@ -318,6 +340,51 @@ class LLMResponseJudge(_ModelJudge):
             return ResponseScore(dict.fromkeys(CRITERIA, False), failure=failure), False
         criteria, rationale = verdict
         return ResponseScore(criteria, rationale=rationale), greedy
+
+
+class LLMAlignmentGrader(_ModelJudge):
+    """ALOE's alignment grade from a chat model, made contrastive with the context's distractors.
+
+    The model grades the reply (``prompts.ALIGNMENT_RUBRIC``) against the true profile and against
+    each of ``context.distractors``. A true grade of 1 stays 1 (a misfit); otherwise the grade is
+    ``2 + true - mean(distractor grades)``, rounded and clamped to 2..5, so a reply that would suit
+    anyone, or stuffs in keywords that fit everyone, gets 2. One call per profile: ``1 +
+    len(distractors)`` calls per turn. Text aimed at a grader is graded 1 without asking; a verdict
+    that never parses gives grade 1 with ``failure`` set.
+
+    Args:
+        backend: A ``ChatBackend``, a backend setting (``"embedded"``, a registered name, a local path; see
+            ``rlpa_env.backends.config``), or ``None`` for the embedded local model.
+        max_retries: Extra attempts after an unparseable verdict.
+        fence_seed: Seeds the fence tokens around untrusted text.
+    """
+
+    def grade(self, context: JudgeContext, reply: str) -> AlignmentGrade:
+        """Grade ``reply`` 1..5 for ``context.profile``, contrasted with ``context.distractors``."""
+        reason = injection_reason(reply, context.profile)
+        if reason:
+            return AlignmentGrade(MIN_GRADE, rationale=f"not graded: {reason}")
+        speaker = {"user": "Person", "assistant": "Assistant"}
+        transcript = "\n".join(
+            f"{speaker.get(m['role'], m['role'])}: {m['content']}" for m in context.messages[-TRANSCRIPT_MESSAGES:]
+        )
+        grades = []
+        for profile in (context.profile, *context.distractors):
+            request = _response_request(describe_profile(profile), transcript, reply, self.fence_seed)
+            messages = [
+                {"role": "system", "content": prompts.ALIGNMENT_RUBRIC},
+                {"role": "user", "content": request},
+            ]
+            verdict, failure, _ = _ask(self.backend, messages, parse_grade, self.max_retries, self.turn_seed)
+            if verdict is None:
+                return AlignmentGrade(MIN_GRADE, failure=failure)
+            grades.append(verdict)
+        own, rationale = grades[0]
+        if own == MIN_GRADE or not context.distractors:
+            return AlignmentGrade(own, rationale=rationale)
+        chance = sum(grade for grade, _ in grades[1:]) / len(context.distractors)
+        contrasted = min(MAX_GRADE, max(MIN_GRADE + 1, round(2 + own - chance)))
+        return AlignmentGrade(contrasted, margin=own - chance, rationale=rationale)
 
 
 def _profile_request(facts: Sequence[str], traits: Sequence[str], fence_seed: int) -> str:

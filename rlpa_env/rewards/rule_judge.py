@@ -1,30 +1,38 @@
 """``RuleResponseJudge``: the five response criteria checked by rules over ``analyze_reply``.
 
 The judge reads the same ``ReplySignals`` as the scripted user, so a reply the user complains
-about fails here too. A criterion holds when:
+about fails here too. Each criterion means what it says; a constant reply, or a template with a
+word of the user's slotted in, fails most turns. A criterion holds when:
 
 - ``natural``: no markdown lecture, not over the user's word limit, no empty flattery, not copying
-  the user (``copies_user``, the same bar the scripted user complains at), at most
-  ``max_questions`` questions, no request for the user's whole profile and no question about
-  something the user already said.
-- ``fits_interests``: raises no topic the user dislikes and keeps to the user's word limit.
-- ``answers_last_message``: picks up a content word of the last user message, or makes a statement
-  when that message asked something, or that message had nothing to pick up (a bare "hey.").
+  the user (``copies_user``, the same bar the scripted user complains at), not repeating the
+  agent's own earlier replies (``repeats_itself``), at most ``max_questions`` questions, no request
+  for the user's whole profile and no question about something the user already said.
+- ``fits_interests``: raises no topic the user dislikes, keeps to the user's word limit, and is
+  personal: it recalls something true about this user that is known (revealed earlier or
+  correctly inferred) by a specific word the last message did not use; parroting the user's own
+  word is not personalisation. While nothing about the user is known, an open invitation to share
+  fits instead.
+- ``answers_last_message``: engages what the user just said -- a sentence picks it up and adds
+  something of its own (``engages_last_message``), a bare word match is not enough -- or answers
+  the user's question with a statement; a message with nothing to pick up (a bare "hey.") needs
+  nothing.
 - ``engaging``: asks a question or invites the user to go on, with at most ``max_questions``
   questions.
-- ``informative``: brings at least ``min_new_content_words`` content words the user never used.
+- ``informative``: brings at least ``min_new_content_words`` content words the user never used,
+  in a statement tied to the conversation or to a topic of this user (``on_topic_statement``).
 
-Text addressed to a grader, judge, reward model or a fake transcript role voids the reply: every
-criterion fails, so appending such text can never raise any score. The rationale is one short
-sentence naming each failed criterion and why.
+Text addressed to a grader, judge, reward model or a fake transcript role (also when spelled with
+hidden Unicode) voids the reply: every criterion fails, so appending such text can never raise any
+score. The rationale is one short sentence naming each failed criterion and why.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rlpa_env.reply_analysis import ReplySignals
 from rlpa_env.rewards.base import CRITERIA, JudgeContext, ResponseScore
-from rlpa_env.signals import ReplySignals, signals_for_context
 
 _GRADER_RATIONALE = "All criteria fail: the reply addresses a grader instead of the user."
 
@@ -49,24 +57,33 @@ class RuleResponseJudge:
 
     def judge(self, context: JudgeContext, reply: str) -> ResponseScore:
         """Check ``reply`` against the five criteria given ``context``."""
-        signals = signals_for_context(context, reply)
+        signals = context.signals(reply)
         if signals.addresses_grader:
             return ResponseScore(criteria=dict.fromkeys(CRITERIA, False), rationale=_GRADER_RATIONALE)
-        reasons = self._failures(signals)
+        reasons = self._failures(signals, context.recalled_fact_ids(reply), bool(context.known_fact_ids))
         criteria = {name: not reasons[name] for name in CRITERIA}
         failed = [f"{name} ({', '.join(reasons[name])})" for name in CRITERIA if reasons[name]]
         rationale = "Fails " + "; ".join(failed) + "." if failed else "Meets all five criteria."
         return ResponseScore(criteria=criteria, rationale=rationale)
 
-    def _failures(self, signals: ReplySignals) -> dict[str, list[str]]:
+    def _failures(self, signals: ReplySignals, recalled: tuple[str, ...], anything_known: bool) -> dict[str, list[str]]:
         """For each criterion, the reasons it fails (empty when it holds)."""
         wall_of_questions = signals.question_count > self.max_questions
+        if anything_known:
+            impersonal = (not recalled, "uses nothing known about this user")
+        else:
+            impersonal = (not signals.invites_reply, "no invitation to share while nothing is known")
+        if signals.answers_user_question:
+            ignores = False
+        else:
+            ignores = signals.last_message_has_content and not signals.engages_last_message
         checks: dict[str, list[tuple[bool, str]]] = {
             "natural": [
                 (signals.markdown_lecture, "markdown lecture"),
                 (signals.too_long and not signals.markdown_lecture, "too long for this user"),
                 (signals.flattery, "empty flattery"),
                 (signals.copies_user, "copies the user"),
+                (signals.repeats_itself, "repeats its own earlier replies"),
                 (wall_of_questions, "too many questions"),
                 (signals.asks_for_profile, "asks for the whole profile"),
                 (bool(signals.repeated_fact_ids), "asks again what the user said"),
@@ -74,21 +91,16 @@ class RuleResponseJudge:
             "fits_interests": [
                 (bool(signals.disliked_fact_ids), "raises a disliked topic"),
                 (signals.too_long, "ignores the user's preferred length"),
+                impersonal,
             ],
-            "answers_last_message": [
-                (
-                    signals.last_message_has_content
-                    and not signals.acknowledges_user
-                    and not signals.answers_user_question,
-                    "ignores the last message",
-                ),
-            ],
+            "answers_last_message": [(ignores, "does not engage the last message")],
             "engaging": [
                 (not signals.invites_reply, "no question or invitation"),
                 (wall_of_questions, "too many questions"),
             ],
             "informative": [
                 (signals.content_word_count < self.min_new_content_words, "adds too little of its own"),
+                (not signals.on_topic_statement, "no statement tied to the conversation or the user"),
             ],
         }
         return {name: [reason for failed, reason in found if failed] for name, found in checks.items()}

@@ -17,6 +17,7 @@ import numpy as np
 
 from rlpa_env.parsing import last_user_message
 from rlpa_env.profiles.types import Profile
+from rlpa_env.reply_analysis import ReplyAnalyses
 
 Reaction = Literal[
     "opening",
@@ -64,7 +65,8 @@ class DialogueState:
 
     ``messages`` is the public transcript (``{"role": "user" | "assistant", "content": str}``).
     ``memory`` is free for the simulator's own bookkeeping (topics asked, complaints made, ...);
-    it must hold only deep-copyable values so ``RLPAEnv.get_state`` can snapshot it.
+    it must hold only deep-copyable values so ``RLPAEnv.get_state`` can snapshot it. ``analyses`` is
+    the episode's memo of reply analyses, shared with the env's judges so a turn is analysed once.
     """
 
     profile: Profile
@@ -74,6 +76,7 @@ class DialogueState:
     rapport: float = 0.0
     turn: int = 0
     memory: dict[str, Any] = field(default_factory=dict)
+    analyses: ReplyAnalyses = field(default_factory=ReplyAnalyses, repr=False, compare=False)
 
     @property
     def last_user_message(self) -> str:

@@ -6,7 +6,7 @@ Each turn:
    episode seed and the turn, and a ``CachedBackend`` replays an episode exactly. Retry ``k`` uses
    that seed plus ``k``.
 2. **Decisions in code.** A ``ScriptedUser`` with the same ``reveal_fraction`` reads the reply
-   through ``rlpa_env.signals`` and decides everything that matters: the reaction (complaint,
+   through ``rlpa_env.reply_analysis`` and decides everything that matters: the reaction (complaint,
    reveal, filler, goodbye), which facts are disclosed (only relevant ones, at most
    ``ceil(reveal_fraction * n)``, intimate ones only after rapport), the rapport change and
    ``state.memory``. On a profile request nothing at all is disclosed, whatever else the reply did.
@@ -46,11 +46,10 @@ import numpy as np
 from rlpa_env import prompts
 from rlpa_env.backends.base import ChatBackend
 from rlpa_env.profiles.types import Fact, Profile
-from rlpa_env.signals import signals_for_state
 from rlpa_env.text import content_stems
 from rlpa_env.users import templates
 from rlpa_env.users.base import DialogueState, UserTurn
-from rlpa_env.users.scripted import ScriptedUser
+from rlpa_env.users.scripted import ScriptedUser, state_signals
 
 HISTORY_MESSAGES = 24
 """How many of the latest transcript messages the user model sees: a whole 10-turn chat, so the prompt
@@ -119,7 +118,7 @@ class LLMUser:
         if not isinstance(reply, str):
             raise TypeError(f"reply must be a str, got {type(reply).__name__}")
         seed = int(state.rng.integers(_SEED_SPACE))
-        signals = signals_for_state(state, reply)
+        signals = state_signals(state, reply)
         decided = self.rules.respond(state, reply)
         disclosed = () if signals.asks_for_profile else decided.revealed_fact_ids
         shared = state.profile.subset(disclosed)

@@ -1,6 +1,6 @@
 """``ScriptedUser``: a rule-based simulated user with varied, blunt phrasings (the default user).
 
-It reads every agent reply through ``rlpa_env.signals.analyze_reply`` (the same analysis the rule
+It reads every agent reply through ``rlpa_env.reply_analysis.analyze_reply`` (the same analysis the rule
 judge uses) and follows these rules:
 
 1. **Opening.** A cold, brief greeting that reveals nothing.
@@ -33,6 +33,10 @@ judge uses) and follows these rules:
    complaint turns in a row, the user says its complaint, leaves (``done=True``) and reveals only a
    newly voiced dislike.
 
+In the preference-shift scenario the env ends the user's message of the shift turn with one of
+``templates.SHIFT_ANNOUNCEMENTS`` ("I've gone off jazz lately. I'm into soul music these days."),
+which discloses the new like.
+
 Bookkeeping lives in ``state.memory`` (plain lists, dicts and ints): ``complaints`` (reaction ->
 count), ``bad_streak``, ``asked_fact_ids`` and ``deflected_fact_ids``. All choices of phrasing use
 ``state.rng``, so a seed fixes the transcript.
@@ -49,7 +53,7 @@ import numpy as np
 
 from rlpa_env.profiles.catalog import specific_keywords
 from rlpa_env.profiles.types import Fact, Profile
-from rlpa_env.signals import ReplySignals, signals_for_state
+from rlpa_env.reply_analysis import ReplySignals
 from rlpa_env.text import stem, tokens
 from rlpa_env.users import templates
 from rlpa_env.users.base import DialogueState, UserTurn
@@ -106,6 +110,13 @@ def _complaints(signals: ReplySignals) -> list[str]:
     return [name for name in COMPLAINT_ORDER if detected[name]]
 
 
+def state_signals(state: DialogueState, reply: str) -> ReplySignals:
+    """``analyze_reply`` for the user simulator's view of the dialogue (through the episode's memo)."""
+    users = tuple(message["content"] for message in state.messages if message["role"] == "user")
+    agents = tuple(message["content"] for message in state.messages if message["role"] == "assistant")
+    return state.analyses.analyze(reply, state.profile, users, state.revealed_fact_ids, agents)
+
+
 @dataclass(frozen=True)
 class ScriptedUser:
     """A rule-based ``UserSimulator``; the module docstring states its rules.
@@ -156,7 +167,7 @@ class ScriptedUser:
         """React to ``reply`` following the module's rules; updates ``state.rapport`` and ``state.memory``."""
         if not isinstance(reply, str):
             raise TypeError(f"reply must be a str, got {type(reply).__name__}")
-        signals = signals_for_state(state, reply)
+        signals = state_signals(state, reply)
         profile = state.profile
         revealed = set(state.revealed_fact_ids)
         memory = state.memory

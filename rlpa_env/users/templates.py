@@ -1,8 +1,9 @@
 """The scripted user's phrasings: several blunt, short variants for every kind of message.
 
 Each tuple holds interchangeable lines; ``pick`` chooses one with the dialogue's generator.
-Placeholders: ``{topic}`` is a disliked fact's value and ``{said}`` an utterance the user already
-made. Every placeholder follows a sentence break or a colon, so utterances keep their capitals.
+Placeholders: ``{topic}`` is a disliked fact's value, ``{said}`` an utterance the user already
+made, ``{old}`` and ``{new}`` the values of a like before and after a preference shift. Every
+placeholder follows a sentence break or a colon, so utterances keep their capitals.
 """
 
 from __future__ import annotations
@@ -108,6 +109,14 @@ GOODBYE: tuple[str, ...] = (
     "yeah, no. I'm out.",
     "let's stop here. take care.",
 )
+
+SHIFT_ANNOUNCEMENTS: tuple[str, ...] = (
+    "oh, and honestly, I've gone off {old} lately. I'm into {new} these days.",
+    "also, I've lost interest in {old}. I'm into {new} now.",
+    "thing is, I'm over {old} now. I've been really into {new} lately.",
+    "side note: I've gone off {old}. these days I'm all about {new}.",
+)
+"""How the user says that one of its likes changed: the old value retracted, the new one stated."""
 
 
 def pick(rng: np.random.Generator, options: Sequence[str]) -> str:
