@@ -16,7 +16,9 @@ Two parts, each printed as episodes/s per N and the ratio to N = 1 from this one
   warm-up request before timing. Target: N = 4 at least 2x N = 1.
 
 Times are ``Report.timing.total_s`` (the episodes' wall time, without metrics and report writing).
-The load average of the machine is printed before each part.
+The load average of the machine is printed before each part, and for (a) the CPU time all
+processes used per N: wall time can only fall as far as idle cores allow, while the CPU time shows
+what running in parallel costs.
 
 Usage: ``python benchmarks/eval_scaling.py [--part scripted|llm|both] [--rounds 3] [--slots 4]
 [--llm-episodes 8] [--llm-turns 3]``.
@@ -27,6 +29,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import resource
 import statistics
 import sys
 from collections.abc import Sequence
@@ -56,18 +59,32 @@ def print_rates(rates: dict[int, float], target_n: int, target_ratio: float) -> 
     print(f"  target N = {target_n} >= {target_ratio}x N = 1: {ratio:.2f}x, {verdict}")
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process and of its finished children (the worker processes) so far."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def scripted(rounds: int) -> None:
     """Part (a): the heuristic agent with scripted roles, Ns interleaved over ``rounds`` rounds."""
     print(f"(a) scripted roles, heuristic agent, {SCRIPTED_EPISODES} episodes, {rounds} rounds ({load()})")
     seconds: dict[int, list[float]] = {num_envs: [] for num_envs in SCRIPTED_NUM_ENVS}
+    cpu: dict[int, list[float]] = {num_envs: [] for num_envs in SCRIPTED_NUM_ENVS}
     reports: dict[int, str] = {}
     for _ in range(rounds):
         for num_envs in SCRIPTED_NUM_ENVS:
+            before = cpu_seconds()
             report = evaluate("heuristic", episodes=SCRIPTED_EPISODES, seed=0, num_envs=num_envs, progress=False)
+            cpu[num_envs].append(cpu_seconds() - before)
             seconds[num_envs].append(report.timing.total_s)
             reports[num_envs] = report.to_json(include_timing=False)
     print(f"  report.json identical for every N: {len(set(reports.values())) == 1}")
     print_rates({n: SCRIPTED_EPISODES / statistics.median(s) for n, s in seconds.items()}, 2, 1.5)
+    # Wall time is bounded by the CPU share the machine grants; CPU time shows what concurrency costs.
+    base_cpu = statistics.median(cpu[1])
+    for num_envs, spent in cpu.items():
+        median = statistics.median(spent)
+        print(f"  N = {num_envs:2d}: {median:.2f} CPU s in all processes (x{median / base_cpu:.2f} of N = 1's)")
 
 
 def llm(slots: int, episodes: int, turns: int, log_dir: Path) -> None:
