@@ -10,7 +10,8 @@ torch, transformers, openai or llama_cpp):
 - ``"llamacpp"``: :class:`~rlpa_env.backends.llamacpp_backend.LlamaCppBackend`, a GGUF model run
   in-process by llama.cpp; the embedded SmolLM2-135M-Instruct by default.
 
-:class:`~rlpa_env.backends.cached.CachedBackend` wraps any of them with an on-disk cache.
+:class:`~rlpa_env.backends.cached.CachedBackend` wraps any of them with an on-disk cache;
+:class:`~rlpa_env.backends.pool.ReplicaPoolBackend` spreads requests over several replicas of one model.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import Any
 from rlpa_env.backends.base import BackendError, ChatBackend, Messages
 from rlpa_env.backends.cached import CachedBackend
 from rlpa_env.backends.embedded import embedded_gguf_path
+from rlpa_env.backends.pool import ReplicaPoolBackend
 from rlpa_env.registry import Registry
 
 BACKENDS = Registry[ChatBackend]("chat backend")
@@ -39,6 +41,7 @@ __all__ = [
     "CachedBackend",
     "ChatBackend",
     "Messages",
+    "ReplicaPoolBackend",
     "embedded_gguf_path",
     "make_backend",
 ]

@@ -9,8 +9,13 @@ are not part of the key: give differently configured backends different files.
 
 ``complete_batch`` looks every conversation up, sends only the misses to the wrapped backend in one
 ``complete_batch`` call, stores them and returns the answers in order. ``hits`` and ``misses``
-count lookups. One lock serialises access, which is enough for threads in one process; a cache file
-shared between processes works too (SQLite locks it) but duplicate work is possible there.
+count lookups.
+
+Threads: one lock guards the SQLite connection and the counters, and is never held while the
+wrapped backend works, so many threads can wait on a server at once through one cache. Two
+threads that miss the same key at the same moment both ask the backend; the later answer is
+stored. A cache file shared between processes works too (SQLite locks it; a writer waits up to
+``timeout_s`` for another), but duplicate work is possible there.
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ from rlpa_env.backends.base import ChatBackend, ChatBackendBase, Messages
 class CachedBackend(ChatBackendBase):
     """Wraps ``backend`` with a SQLite cache at ``path`` (created, with its folder, if missing)."""
 
-    def __init__(self, backend: ChatBackend, path: str | Path) -> None:
+    def __init__(self, backend: ChatBackend, path: str | Path, *, timeout_s: float = 30.0) -> None:
         self.backend = backend
         self.model_name = backend.model_name
         self.path = Path(path)
@@ -35,9 +40,13 @@ class CachedBackend(ChatBackendBase):
         self.hits = 0
         self.misses = 0
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(self.path, check_same_thread=False)
+        self._db = sqlite3.connect(self.path, timeout=timeout_s, check_same_thread=False)
         with self._db:
             self._db.execute("CREATE TABLE IF NOT EXISTS completions (key TEXT PRIMARY KEY, text TEXT NOT NULL)")
+
+    def __repr__(self) -> str:
+        # The file is where answers are kept, not what they are, so a report names only the backend.
+        return f"CachedBackend({self.backend!r})"
 
     def key(self, messages: Messages, *, max_tokens: int, temperature: float, seed: int | None) -> str:
         """The cache key of one request (a hex SHA-256)."""

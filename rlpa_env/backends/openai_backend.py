@@ -17,14 +17,20 @@ explicitly so the policy is visible and bounded:
   ``(max_retries + 1) * (connect_timeout + read_timeout)`` plus the backoff sleeps.
 
 ``seed`` is sent as the request's ``seed`` field; whether it makes sampling reproducible is up to
-the server. ``complete_batch`` sends the conversations concurrently on a small thread pool, each with
-the same ``seed``.
+the server.
+
+Concurrency: a backend is safe to call from many threads at once (the ``openai`` client is). At most
+``max_concurrency`` requests are in flight to one server: every backend in this process with the same
+``base_url`` and ``max_concurrency`` draws from one semaphore, so the user, the judges and the
+agent's copies that share a server share its bound (a sleep between retries holds no slot).
+``complete_batch`` sends the conversations concurrently on a thread pool, each with the same ``seed``.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import threading
 import time
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -40,11 +46,26 @@ except ImportError as error:  # pragma: no cover - exercised only without the [l
     ) from error
 
 _RETRYABLE_STATUS = frozenset({408, 409, 429})
+_SERVER_SLOTS: dict[tuple[str, int], threading.BoundedSemaphore] = {}
+_SERVER_SLOTS_LOCK = threading.Lock()
 _BODY_EXCERPT_CHARS = 200
 
 
 class _MalformedResponseError(Exception):
     """The server answered, but not with a chat completion."""
+
+
+def server_slots(base_url: str, max_concurrency: int) -> threading.BoundedSemaphore:
+    """The semaphore bounding requests in flight to ``base_url`` for backends with this ``max_concurrency``.
+
+    A bound per server has to be shared by every client of that server in the process, hence this one
+    process-wide table (keyed by URL and bound, guarded by a lock).
+    """
+    key = (base_url.rstrip("/"), max_concurrency)
+    with _SERVER_SLOTS_LOCK:
+        if key not in _SERVER_SLOTS:
+            _SERVER_SLOTS[key] = threading.BoundedSemaphore(max_concurrency)
+        return _SERVER_SLOTS[key]
 
 
 def _is_retryable_status(status: int) -> bool:
@@ -87,7 +108,8 @@ class OpenAICompatibleBackend(ChatBackendBase):
         backoff_s: the first sleep between attempts; it doubles after each failure.
         max_backoff_s: the longest sleep between attempts.
         extra_body: extra JSON fields sent with every request (e.g. ``{"top_k": 20}`` for vLLM).
-        max_concurrency: requests in flight at once in ``complete_batch``.
+        max_concurrency: requests in flight at once to ``base_url`` from all backends with this bound
+            (see the module docstring).
     """
 
     def __init__(
@@ -120,12 +142,20 @@ class OpenAICompatibleBackend(ChatBackendBase):
         self.read_timeout = read_timeout
         self.extra_body = dict(extra_body or {})
         self.max_concurrency = max_concurrency
+        self._slots = server_slots(base_url, max_concurrency)
         self._client = openai.OpenAI(
             base_url=base_url,
             api_key=api_key or os.environ.get("OPENAI_API_KEY") or "EMPTY",
             timeout=openai.Timeout(read_timeout, connect=connect_timeout),
             max_retries=0,
         )
+
+    def limit_concurrency(self, max_concurrency: int) -> None:
+        """Bound the requests in flight to this backend's server at ``max_concurrency`` from now on."""
+        if max_concurrency < 1:
+            raise ValueError(f"max_concurrency must be at least 1, got {max_concurrency}")
+        self.max_concurrency = max_concurrency
+        self._slots = server_slots(self.base_url, max_concurrency)
 
     def _complete_one(self, messages: Messages, max_tokens: int, temperature: float, seed: int | None) -> str:
         """Complete one conversation, retrying transient failures; raise ``BackendError`` when it cannot."""
@@ -144,7 +174,9 @@ class OpenAICompatibleBackend(ChatBackendBase):
         for attempt in range(1, attempts + 1):
             delay = min(self.backoff_s * 2 ** (attempt - 1), self.max_backoff_s)
             try:
-                return _completion_text(self._client.chat.completions.create(**request))
+                with self._slots:
+                    response = self._client.chat.completions.create(**request)
+                return _completion_text(response)
             except openai.APIStatusError as error:
                 cause = f"HTTP {error.status_code}: {str(error.message)[:_BODY_EXCERPT_CHARS]}"
                 if not _is_retryable_status(error.status_code):
@@ -174,6 +206,9 @@ class OpenAICompatibleBackend(ChatBackendBase):
                 pool.submit(self._complete_one, messages, max_tokens, temperature, seed) for messages in conversations
             ]
             return [future.result() for future in futures]
+
+    def __repr__(self) -> str:
+        return f"OpenAICompatibleBackend(base_url={self.base_url!r}, model={self.model_name!r})"
 
     def _error(self, attempts: int, cause: str, *, hint: str = "") -> BackendError:
         noun = "attempt" if attempts == 1 else "attempts"

@@ -2,6 +2,7 @@
 
 - ``metrics``: ALOE-style metrics (AL(k), pass rate, N-IR, N-R2, profile-F1 curves, return CI, ...).
 - ``evaluate``: the guarded episode loop behind ``evaluate``.
+- ``runner``: ``num_envs`` episodes in flight (worker processes, threads or ``act_batch`` batches).
 - ``report``: the ``Report`` record, its saved files and leaderboards of saved reports.
 - ``plots``: PNG curves (matplotlib, imported only when a plot is drawn).
 - ``agent_spec``: ``--agent`` specs (``"heuristic"``, ``"my_module:MyAgent"``) and the agent guard.

@@ -25,7 +25,7 @@ import importlib.util
 import queue
 import sys
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -232,3 +232,11 @@ class AgentGuard:
     def act(self, observation: str, info: Mapping[str, Any]) -> str:
         """The agent's next action, checked by ``check_action``."""
         return check_action(self._call("act()", lambda: self.agent.act(observation, info)))
+
+    def act_batch(self, observations: Sequence[str], infos: Sequence[Mapping[str, Any]]) -> list[Any]:
+        """The agent's ``act_batch`` answers, one per observation (each still to be checked by ``check_action``)."""
+        actions = self._call("act_batch()", lambda: self.agent.act_batch(observations, infos))
+        if not isinstance(actions, list | tuple) or len(actions) != len(observations):
+            size = len(actions) if isinstance(actions, list | tuple) else type(actions).__name__
+            raise AgentFailure(f"act_batch() returned {size} for {len(observations)} observations; expected one each")
+        return list(actions)

@@ -1,9 +1,12 @@
 """The ``evaluate``, ``leaderboard`` and ``show`` subcommands of the ``rlpa-env`` command.
 
 - ``rlpa-env evaluate --agent SPEC [--episodes N --seed S --scenario NAME --env ID --out DIR
-  --turn-timeout SECONDS --env-kwarg KEY=VALUE ... --profiles FILE]`` runs ``evaluate`` (on the profiles
-  of a profile JSONL file instead of the env's split with ``--profiles``), prints a summary table
-  (with ``rich`` when it is installed) and writes the report files into ``--out``.
+  --turn-timeout SECONDS --env-kwarg KEY=VALUE ... --profiles FILE --num-envs N --max-concurrency M]``
+  runs ``evaluate`` (on the profiles of a profile JSONL file instead of the env's split with
+  ``--profiles``), prints a summary table (with ``rich`` when it is installed) and writes the report
+  files into ``--out``. ``--num-envs`` episodes are in flight at once; ``--max-concurrency`` bounds
+  the requests in flight to each model server (a ``--backend`` URL and the ``openai`` agent's), and
+  defaults to ``--num-envs``; a repeated ``--backend URL`` names replicas of one model.
 - ``rlpa-env leaderboard DIR_OR_REPORT_JSON ... [--out DIR]`` ranks saved reports in one Markdown
   table, prints it, and writes ``leaderboard.md`` and ``leaderboard.png`` into ``--out``.
 - ``rlpa-env show EPISODES_JSONL_OR_DIR [--episode N]`` prints one saved transcript with its
@@ -22,7 +25,7 @@ import json
 import re
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gymnasium.error import Error as GymError
 
@@ -30,6 +33,9 @@ from rlpa_env.eval.agent_spec import AgentSpecError
 from rlpa_env.eval.report import headline_rows
 from rlpa_env.profiles.io import ProfileFileError
 from rlpa_env.scenarios import SCENARIOS
+
+if TYPE_CHECKING:
+    from rlpa_env.backends.pool import ReplicaPoolBackend
 
 LEADERBOARD_MARKDOWN = "leaderboard.md"
 LEADERBOARD_PLOT = "leaderboard.png"
@@ -45,6 +51,17 @@ def parse_env_kwarg(text: str) -> tuple[str, Any]:
     except json.JSONDecodeError:
         value = raw
     return key.strip(), value
+
+
+def positive_int(text: str) -> int:
+    """An integer of at least 1, or an ``argparse`` error saying so."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
 
 
 def default_out_dir(agent: str, env_id: str, scenario: str | None) -> Path:
@@ -89,9 +106,11 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
         "--backend",
         "--backend-url",
         dest="backend",
+        action="append",
         default=None,
         help="run the simulated user and both judges as LLMs on one backend: 'embedded', a local model path, "
-        "or an OpenAI-compatible server URL (e.g. http://127.0.0.1:8080/v1, with --backend-model)",
+        "or an OpenAI-compatible server URL (e.g. http://127.0.0.1:8080/v1, with --backend-model); repeat it "
+        "with the URLs of replicas of one model, and each request goes to the least busy one",
     )
     evaluate_parser.add_argument("--backend-model", default=None, help="the model name a --backend server serves")
     evaluate_parser.add_argument(
@@ -103,6 +122,20 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
         default=None,
         help="play these profiles (a profile JSONL file, e.g. from `rlpa-env import-personas`) instead of the "
         "env id's split",
+    )
+    evaluate_parser.add_argument(
+        "--num-envs",
+        type=positive_int,
+        default=1,
+        help="episodes in flight at once: worker processes for scripted roles, threads for model servers, "
+        "one act_batch call per turn for agents that have it; the report does not depend on it (default: 1)",
+    )
+    evaluate_parser.add_argument(
+        "--max-concurrency",
+        type=positive_int,
+        default=None,
+        help="requests in flight to each model server (each --backend URL, and the openai agent's base_url) "
+        "(default: --num-envs)",
     )
     evaluate_parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     evaluate_parser.set_defaults(func=run_evaluate)
@@ -156,6 +189,20 @@ def print_summary(report: dict[str, Any]) -> None:
     Console().print(table)
 
 
+def _backend_setting(settings: list[str], model: str | None) -> str | ReplicaPoolBackend:
+    """The ``--backend`` setting: the one given, or one ``ReplicaPoolBackend`` over several server URLs."""
+    if len(settings) == 1:
+        return settings[0]
+    if not all(setting.startswith(("http://", "https://")) for setting in settings):
+        raise ValueError("a repeated --backend must give server URLs only (replicas of one model)")
+    if not model:
+        raise ValueError("server backends need the served model's name: pass --backend-model")
+    from rlpa_env.backends.openai_backend import OpenAICompatibleBackend
+    from rlpa_env.backends.pool import ReplicaPoolBackend
+
+    return ReplicaPoolBackend([OpenAICompatibleBackend(url, model) for url in settings])
+
+
 def run_evaluate(args: argparse.Namespace) -> int:
     """Handler of ``rlpa-env evaluate``."""
     from rlpa_env.eval.evaluate import evaluate
@@ -173,17 +220,23 @@ def run_evaluate(args: argparse.Namespace) -> int:
         from rlpa_env.backends.config import llm_env_kwargs, resolve_backend
 
         try:  # checked here so a bad setting is a one-line error; the env builds its own from the same words
-            resolve_backend(args.backend, model=args.backend_model)
+            setting = _backend_setting(args.backend, args.backend_model)
+            if isinstance(setting, str):
+                resolve_backend(setting, model=args.backend_model)
         except ValueError as error:
             return _error(str(error))
-        # The setting stays words (not a built backend), so report.json records it reproducibly.
-        env_kwargs.update(llm_env_kwargs(args.backend, args.backend_model, cache_path=args.backend_cache))
+        # A setting stays words (not a built backend) where it can, so report.json records it reproducibly.
+        model = args.backend_model if isinstance(setting, str) else None
+        env_kwargs.update(llm_env_kwargs(setting, model, cache_path=args.backend_cache))
     elif args.backend_model or args.backend_cache:
         return _error("--backend-model and --backend-cache need --backend")
+    agent_kwargs = dict(args.agent_kwarg)
     try:
         report = evaluate(
             args.agent,
-            agent_kwargs=dict(args.agent_kwarg),
+            agent_kwargs=agent_kwargs,
+            num_envs=args.num_envs,
+            max_concurrency=args.max_concurrency or args.num_envs,
             env_id=args.env,
             episodes=args.episodes,
             seed=args.seed,

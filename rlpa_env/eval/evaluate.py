@@ -4,7 +4,13 @@ Episode i is reset with seed ``seed + i`` (both the env and the agent), so the s
 seed give the same episodes. The agent runs behind an ``AgentGuard``: when it raises, returns a
 non-string or an absurdly long string, or (with ``turn_timeout_s``) does not answer in time, that
 episode ends there, keeps the turns it played, and its summary records the reason in ``failure``;
-the run goes on with the next episode. Errors of the env itself are not caught: they are bugs.
+the run goes on with the next episode. A server error (``BackendError``) of a model-backed role ends
+its episode the same way. Other errors of the env itself are not caught: they are bugs.
+
+``num_envs`` episodes are in flight at once (worker processes for scripted roles, one
+``act_batch`` call per turn for agents that have it, threads for agents and roles on model servers;
+see ``rlpa_env.eval.runner``). Each episode still uses its own seed and RNG streams, so the report
+is the same for every ``num_envs``.
 
 Agents see the *public view* of ``info`` (``rlpa_env.env.public_info``: the transcript, the turn
 and format feedback), never the current episode's scores, which would let an agent group-test its
@@ -22,10 +28,11 @@ from typing import Any
 import gymnasium as gym
 
 from rlpa_env.env import public_info
-from rlpa_env.episode import Agent, Episode, run_episode
-from rlpa_env.eval.agent_spec import AgentFailure, AgentGuard, agent_name, resolve_agent
+from rlpa_env.episode import Agent
+from rlpa_env.eval.agent_spec import agent_name, resolve_agent
 from rlpa_env.eval.metrics import compute_metrics, wall_time_per_turn
 from rlpa_env.eval.report import EpisodeSummary, Report, Timing
+from rlpa_env.eval.runner import play_episodes
 
 
 class PublicView:
@@ -62,16 +69,6 @@ def package_version() -> str:
         return rlpa_env.__version__
 
 
-def _progress_bar(total: int, enabled: bool, label: str) -> Any:
-    if not enabled:
-        return None
-    try:
-        from tqdm import tqdm
-    except ImportError:  # tqdm is an optional extra; evaluation works without a bar
-        return None
-    return tqdm(total=total, desc=label, unit="episode")
-
-
 def evaluate(
     agent: Agent | str,
     env_id: str = "RLPA-Test-v0",
@@ -81,6 +78,8 @@ def evaluate(
     turn_timeout_s: float | None = None,
     progress: bool = True,
     agent_kwargs: Mapping[str, Any] | None = None,
+    num_envs: int = 1,
+    max_concurrency: int | None = None,
     **env_kwargs: Any,
 ) -> Report:
     """Play ``episodes`` episodes of ``env_id`` with ``agent`` and compute every metric.
@@ -96,6 +95,10 @@ def evaluate(
             and no worker thread.
         progress: Show a tqdm progress bar on stderr.
         agent_kwargs: Constructor arguments for a registered agent named by ``agent``.
+        num_envs: Episodes in flight at once (``rlpa_env.eval.runner`` says how they run); the
+            report does not depend on it for an agent whose episode depends only on its seed.
+        max_concurrency: Requests in flight to each model server the agent or the roles use
+            (``None``: each backend's own bound); not part of the report.
         **env_kwargs: Passed to ``gymnasium.make``.
 
     Returns:
@@ -105,6 +108,8 @@ def evaluate(
 
     if episodes < 1:
         raise ValueError(f"episodes must be at least 1, got {episodes}")
+    if num_envs < 1:
+        raise ValueError(f"num_envs must be at least 1, got {num_envs}")
     if isinstance(agent, str):
         name, agent = agent, resolve_agent(agent, **dict(agent_kwargs or {}))
     else:
@@ -125,36 +130,38 @@ def evaluate(
     shift_turn = env_scenario.shift_turn
     if shift_turn is not None and shift_turn >= max_turns:
         shift_turn = None  # a horizon cut short before the shift leaves no "after" phase to compare
-    guard = AgentGuard(agent, turn_timeout_s)
-    viewer = PublicView(guard, privileged=bool(make_kwargs.get("privileged_info")))
+    privileged = bool(make_kwargs.get("privileged_info"))
     seeds = tuple(seed + index for index in range(episodes))
-    played: list[Episode] = []
-    summaries: list[EpisodeSummary] = []
-    bar = _progress_bar(episodes, progress, f"{name} on {env_id}")
     started = time.perf_counter()
     try:
-        for index, episode_seed in enumerate(seeds):
-            episode = run_episode(env, viewer, episode_seed, catch=(AgentFailure,))
-            played.append(episode)
-            summaries.append(
-                EpisodeSummary(
-                    index=index,
-                    seed=episode_seed,
-                    profile_id=episode.profile_id,
-                    turns=len(episode.turns),
-                    total_reward=episode.total_reward,
-                    final_profile_f1=episode.final_profile_f1,
-                    stop_reason=episode.stop_reason,
-                    failure=episode.failure,
-                )
-            )
-            if bar is not None:
-                bar.update(1)
+        played = play_episodes(
+            agent,
+            seeds,
+            env=env,
+            env_id=env_id,
+            env_kwargs=make_kwargs,
+            num_envs=num_envs,
+            turn_timeout_s=turn_timeout_s,
+            max_concurrency=max_concurrency,
+            view=lambda guarded: PublicView(guarded, privileged=privileged),
+            progress=progress,
+            label=f"{name} on {env_id}",
+        )
     finally:
-        guard.close()
         env.close()
-        if bar is not None:
-            bar.close()
+    summaries = [
+        EpisodeSummary(
+            index=index,
+            seed=episode_seed,
+            profile_id=episode.profile_id,
+            turns=len(episode.turns),
+            total_reward=episode.total_reward,
+            final_profile_f1=episode.final_profile_f1,
+            stop_reason=episode.stop_reason,
+            failure=episode.failure,
+        )
+        for index, (episode_seed, episode) in enumerate(zip(seeds, played, strict=True))
+    ]
     total_s = time.perf_counter() - started
     turn_total = sum(len(episode.turns) for episode in played)
     metrics = compute_metrics(

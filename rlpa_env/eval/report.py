@@ -9,8 +9,9 @@
 - ``timing.json``: the wall-clock numbers (total seconds, seconds per turn, turns per second), the
   one part of a run that is not reproducible.
 - ``report.md``: the same numbers as tables, with the plots embedded.
-- ``episodes.jsonl``: one line per episode: every turn's action, user reply, rewards and criteria,
-  the public transcript and the failure reason.
+- ``episodes.jsonl``: one line per episode, in seed order: every turn's action, user reply, rewards
+  and criteria (not its wall-clock time), the public transcript and the failure reason; like
+  ``report.json`` it is byte-identical across runs of a deterministic agent.
 - ``alignment.png`` (AL(k) and pass rate per turn) and ``profile_f1.png`` (profile F1 per turn
   against the whole and the revealed profile); a preference shift is marked on both.
 
@@ -38,7 +39,11 @@ TIMING_FILE = "timing.json"
 
 
 def jsonable(value: Any) -> Any:
-    """``value`` as strict-JSON data: tuples become lists, NaN/inf become ``None``, unknown objects their repr."""
+    """``value`` as strict-JSON data: tuples become lists, NaN/inf become ``None``, other objects their repr.
+
+    An object whose class keeps ``object``'s repr (which holds a memory address) is written as
+    ``<module.Class>``, so a report names it the same way on every run.
+    """
     if value is None or isinstance(value, bool | int | str):
         return value
     if isinstance(value, float):
@@ -49,6 +54,8 @@ def jsonable(value: Any) -> Any:
         return [jsonable(item) for item in value]
     if hasattr(value, "item"):  # numpy scalars
         return jsonable(value.item())
+    if type(value).__repr__ is object.__repr__:  # the default repr holds a memory address, new every run
+        return f"<{type(value).__module__}.{type(value).__qualname__}>"
     return repr(value)
 
 
@@ -140,6 +147,8 @@ class Report:
         with paths[EPISODES_FILE].open("w", encoding="utf-8") as handle:
             for summary, episode in zip(self.summaries, self.episodes, strict=True):
                 record = {"index": summary.index, "failure": summary.failure, **episode.to_dict()}
+                for turn in record["turns"]:
+                    del turn["wall_time_s"]  # wall-clock time is in timing.json; this file is reproducible
                 handle.write(json.dumps(jsonable(record), allow_nan=False) + "\n")
         shift_turn = self.metrics.shift.shift_turn if self.metrics.shift else None
         title = f"{self.agent} on {self.env_id} ({self.scenario}, {self.metrics.episodes} episodes)"

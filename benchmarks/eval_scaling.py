@@ -1,0 +1,144 @@
+"""Episodes per second of ``evaluate`` against the number of episodes in flight (``num_envs``).
+
+Two parts, each printed as episodes/s per N and the ratio to N = 1 from this one run:
+
+- ``scripted``: the heuristic agent on ``RLPA-Test-v0`` (scripted user, rule judges), 400 episodes,
+  N = 1, 2 and 4 in worker processes. The Ns are interleaved over ``--rounds`` rounds and each N's
+  median is reported, since other processes on a small machine make single timings noisy. The
+  report must be byte-identical for every N (checked). Target: N = 2 at least 1.5x N = 1.
+- ``llm``: the heuristic agent on ``RLPA-LLM-v0`` with the simulated user and both judges on a real
+  llama.cpp deployment of the embedded SmolLM2-135M-Instruct with ``--slots`` parallel slots,
+  8 episodes of 3 turns, N = 1 then N = 4 against the same deployment. llama-cpp-python's
+  ``python -m llama_cpp.server`` answers one request at a time (a global lock around its model), so
+  a slot is one server process (started by ``rlpa_env.backends.llamacpp_backend.llama_server``, with
+  that server's default of ``cpu_count // 2`` threads) and the user and judges reach them through one
+  ``ReplicaPoolBackend`` over the slots' URLs. Each server answers one
+  warm-up request before timing. Target: N = 4 at least 2x N = 1.
+
+Times are ``Report.timing.total_s`` (the episodes' wall time, without metrics and report writing).
+The load average of the machine is printed before each part, and for (a) the CPU time all
+processes used per N: wall time can only fall as far as idle cores allow, while the CPU time shows
+what running in parallel costs.
+
+Usage: ``python benchmarks/eval_scaling.py [--part scripted|llm|both] [--rounds 3] [--slots 4]
+[--llm-episodes 8] [--llm-turns 3]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import resource
+import statistics
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import rlpa_env  # noqa: F401  (registers the ids)
+from rlpa_env.eval import evaluate
+from rlpa_env.eval.report import Report
+
+SCRIPTED_EPISODES = 400
+SCRIPTED_NUM_ENVS = (1, 2, 4)
+LLM_NUM_ENVS = (1, 4)
+WARM_UP = [{"role": "user", "content": "hi"}]
+
+
+def load() -> str:
+    """The 1-minute load average over the core count, e.g. ``load 1.7 on 2 cores``."""
+    return f"load {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+
+
+def print_rates(rates: dict[int, float], target_n: int, target_ratio: float) -> None:
+    """One line per N with episodes/s and the ratio to N = 1, then the target check."""
+    for num_envs, rate in rates.items():
+        print(f"  N = {num_envs:2d}: {rate:8.2f} episodes/s   x{rate / rates[1]:.2f} vs N = 1")
+    ratio = rates[target_n] / rates[1]
+    verdict = "met" if ratio >= target_ratio else "NOT met"
+    print(f"  target N = {target_n} >= {target_ratio}x N = 1: {ratio:.2f}x, {verdict}")
+
+
+def cpu_seconds() -> float:
+    """CPU time of this process and of its finished children (the worker processes) so far."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def scripted(rounds: int) -> None:
+    """Part (a): the heuristic agent with scripted roles, Ns interleaved over ``rounds`` rounds."""
+    print(f"(a) scripted roles, heuristic agent, {SCRIPTED_EPISODES} episodes, {rounds} rounds ({load()})")
+    seconds: dict[int, list[float]] = {num_envs: [] for num_envs in SCRIPTED_NUM_ENVS}
+    cpu: dict[int, list[float]] = {num_envs: [] for num_envs in SCRIPTED_NUM_ENVS}
+    reports: dict[int, str] = {}
+    for _ in range(rounds):
+        for num_envs in SCRIPTED_NUM_ENVS:
+            before = cpu_seconds()
+            report = evaluate("heuristic", episodes=SCRIPTED_EPISODES, seed=0, num_envs=num_envs, progress=False)
+            cpu[num_envs].append(cpu_seconds() - before)
+            seconds[num_envs].append(report.timing.total_s)
+            reports[num_envs] = report.to_json(include_timing=False)
+    print(f"  report.json identical for every N: {len(set(reports.values())) == 1}")
+    print_rates({n: SCRIPTED_EPISODES / statistics.median(s) for n, s in seconds.items()}, 2, 1.5)
+    # Wall time is bounded by the CPU share the machine grants; CPU time shows what concurrency costs.
+    base_cpu = statistics.median(cpu[1])
+    for num_envs, spent in cpu.items():
+        median = statistics.median(spent)
+        print(f"  N = {num_envs:2d}: {median:.2f} CPU s in all processes (x{median / base_cpu:.2f} of N = 1's)")
+
+
+def llm(slots: int, episodes: int, turns: int, log_dir: Path) -> None:
+    """Part (b): user and judges on ``slots`` llama.cpp servers, N = 1 then N = 4."""
+    from rlpa_env.backends import ReplicaPoolBackend
+    from rlpa_env.backends.config import llm_env_kwargs
+    from rlpa_env.backends.llamacpp_backend import llama_server
+    from rlpa_env.backends.openai_backend import OpenAICompatibleBackend
+
+    log_dir.mkdir(parents=True, exist_ok=True)
+    with contextlib.ExitStack() as stack:
+        urls = [stack.enter_context(llama_server(log_path=log_dir / f"slot{n}.log")) for n in range(slots)]
+        for url in urls:
+            OpenAICompatibleBackend(url, "smollm2").complete(WARM_UP, max_tokens=4)
+        print(f"(b) user and both judges on {slots} llama.cpp server slots, heuristic agent, {episodes} episodes "
+              f"of {turns} turns ({load()})")  # fmt: skip
+        rates: dict[int, float] = {}
+        reports: dict[int, Report] = {}
+        for num_envs in LLM_NUM_ENVS:
+            replicas = [OpenAICompatibleBackend(url, "smollm2", read_timeout=600.0) for url in urls]
+            env_kwargs = llm_env_kwargs(ReplicaPoolBackend(replicas))
+            report = evaluate(
+                "heuristic", env_id="RLPA-LLM-v0", episodes=episodes, seed=0, num_envs=num_envs, progress=False,
+                max_turns=turns, **env_kwargs,
+            )  # fmt: skip
+            rates[num_envs] = episodes / report.timing.total_s
+            reports[num_envs] = report
+            failures = len(report.failures)
+            print(f"  N = {num_envs}: {report.timing.total_s:.1f} s, {failures} failed episodes ({load()})")
+    same = len({report.to_json(include_timing=False) for report in reports.values()}) == 1
+    print(f"  report.json identical for N = 1 and 4 (not required without a cache): {same}")
+    print_rates(rates, max(LLM_NUM_ENVS), 2.0)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--part", choices=("scripted", "llm", "both"), default="both")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds of the scripted part (default 3)")
+    parser.add_argument("--slots", type=int, default=4, help="llama.cpp server slots of the llm part (default 4)")
+    parser.add_argument("--llm-episodes", type=int, default=8)
+    parser.add_argument("--llm-turns", type=int, default=3)
+    parser.add_argument("--log-dir", type=Path, default=Path("runs/eval_scaling"), help="llama.cpp server logs")
+    args = parser.parse_args(argv)
+    if args.part in ("scripted", "both"):
+        scripted(args.rounds)
+    if args.part in ("llm", "both"):
+        import importlib.util
+
+        if importlib.util.find_spec("llama_cpp") is None:
+            print("(b) skipped: llama_cpp is not importable; pip install 'llama-cpp-python[server]'", file=sys.stderr)
+            return 1
+        llm(args.slots, args.llm_episodes, args.llm_turns, args.log_dir)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
