@@ -74,24 +74,28 @@ def test_policy_history_keeps_full_turns_and_each_prompt_extends_the_last(backen
     ]
 
 
-def test_every_prompt_decodes_to_the_chat_template_rendering_of_the_policy_messages(
+def test_between_turns_the_prompt_gains_exactly_the_templates_markup_and_the_user_message(
     backend: TransformersBackend,
 ) -> None:
     agent = make_agent(backend)
     env = gym.make("RLPA-v0", max_turns=TURNS)
     observation, info = env.reset(seed=4)
     agent.reset(seed=4)
-    eos = backend.tokenizer.eos_token_id
-    for turn in range(TURNS):
+    tokenizer = backend.tokenizer
+    first = agent.act_with_trace(observation, info)
+    rendered = tokenizer.apply_chat_template(list(first.messages), tokenize=False, add_generation_prompt=True)
+    assert tokenizer.decode(first.prompt_ids, skip_special_tokens=False) == rendered
+    history = agent.histories[0]
+    history.token_ids[-1] = tokenizer.eos_token_id  # this completion ends its turn, the next one runs out of tokens
+    previous = history.token_ids.copy()
+    for ended_with_eos in (True, False):
+        observation, _, _, _, info = env.step(history.messages[-1]["content"])
         trace = agent.act_with_trace(observation, info)
-        rendered = backend.tokenizer.apply_chat_template(list(trace.messages), tokenize=False, add_generation_prompt=True)
-        assert backend.tokenizer.decode(trace.prompt_ids, skip_special_tokens=False) == rendered
-        if turn == 0:  # one completion that ends with the end-of-turn token, the others as sampled
-            history = agent.histories[0]
-            start, end = history.turn_spans[-1]
-            history.token_ids[-1] = eos
-            history.messages[-1]["content"] = backend.tokenizer.decode(history.token_ids[start : end - 1])
-        observation, _, _, _, info = env.step(trace.text)
+        added = tokenizer.decode(trace.prompt_ids[len(previous) :], skip_special_tokens=False)
+        close = "" if ended_with_eos else "<|im_end|>"
+        assert added == f"{close}\n<|im_start|>user\n{observation}<|im_end|>\n<|im_start|>assistant\n"
+        previous = list(trace.prompt_ids + trace.completion_ids)
+        assert history.token_ids[-1] != tokenizer.eos_token_id
 
 
 def test_a_new_episode_starts_a_new_history(backend: TransformersBackend) -> None:
