@@ -9,7 +9,9 @@
   env state is snapshotted (``get_state``), ``num_candidates`` turns are sampled from the same
   history, each is scored from the restored snapshot (``set_state``), and the episode continues from
   the best one (highest reward; the first on ties). Every turn yields a ``TurnGroup`` with the
-  candidates, their rewards and group-relative advantages, as GRPO uses them.
+  candidates, their rewards and group-relative advantages, as GRPO uses them. Candidates are stepped
+  through the env as given (so reward wrappers apply); snapshots are taken on ``env.unwrapped``, so
+  wrappers must keep no per-episode state of their own.
 
 Sampling seeds: the batch of turn ``t`` is seeded with ``turn_seed(seeds[0], t)``, so a rerun with the
 same seeds, model and envs gives the same rollouts.
@@ -156,7 +158,7 @@ def collect_branching(
     for env, seed in zip(envs, seeds, strict=True):
         observation, _ = env.reset(seed=seed)
         history = agent.start_history(observation)
-        branches.append(_Branch(env.unwrapped, seed, history, len(history.token_ids), [], []))
+        branches.append(_Branch(env, seed, history, len(history.token_ids), [], []))
     active = list(branches)
     turn = 0
     while active:
@@ -165,15 +167,16 @@ def collect_branching(
         still_active = []
         for index, branch in enumerate(active):
             own = candidates[index * num_candidates : (index + 1) * num_candidates]
-            root = branch.env.get_state()
+            core = branch.env.unwrapped
+            root = core.get_state()
             outcomes = []
             for candidate in own:
-                branch.env.set_state(root)
-                outcomes.append((*branch.env.step(candidate.messages[-1]["content"]), branch.env.get_state()))
+                core.set_state(root)
+                outcomes.append((*branch.env.step(candidate.messages[-1]["content"]), core.get_state()))
             rewards = [float(outcome[1]) for outcome in outcomes]
             best = int(np.argmax(rewards))
             observation, reward, terminated, truncated, info, after = outcomes[best]
-            branch.env.set_state(after)
+            core.set_state(after)
             branch.groups.append(
                 TurnGroup(
                     seed=branch.seed,
