@@ -164,12 +164,14 @@ print("RANK", trainer.accelerator.process_index, "OF", trainer.accelerator.num_p
 
 @pytest.mark.slow
 @pytest.mark.timeout(1500)
-def test_trl_adapter_runs_under_accelerate_launch_with_two_processes(tmp_path: Path) -> None:
+def test_trl_adapter_runs_as_two_distributed_processes(tmp_path: Path) -> None:
     script = tmp_path / "train.py"
     root = Path(__file__).resolve().parents[1]
     script.write_text(ACCELERATE_SCRIPT.format(tests=str(root / "tests"), root=str(root), out=str(tmp_path / "out")))
-    command = [sys.executable, "-m", "accelerate.commands.launch", "--cpu", "--num_processes", "2", str(script)]
-    env = {**os.environ, "OMP_NUM_THREADS": "1", "TRL_EXPERIMENTAL_SILENCE": "1"}
+    # Without MPI, `accelerate launch --cpu --num_processes 2` starts a single process; torchrun starts two,
+    # and accelerate's state sees the distributed environment and runs them as MULTI_CPU over gloo.
+    command = [sys.executable, "-m", "torch.distributed.run", "--nproc_per_node", "2", str(script)]
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "TRL_EXPERIMENTAL_SILENCE": "1", "ACCELERATE_USE_CPU": "true"}
     result = subprocess.run(command, capture_output=True, text=True, timeout=1400, env=env, check=False)
     assert result.returncode == 0, result.stderr[-3000:]
     assert "RANK 0 OF 2 STEPS 2" in result.stdout and "RANK 1 OF 2 STEPS 2" in result.stdout
