@@ -125,8 +125,9 @@ class TransformersAgent(ChatAgent):
     """An ``Agent`` backed by a local causal LM (see the module docstring).
 
     Args:
-        backend: A ``TransformersBackend`` (or anything with its ``generate_from_ids``, ``prompt_ids`` and
-            ``tokenizer``); ``None`` builds one on the embedded model.
+        backend: A ``TransformersBackend`` (or anything with its ``generate_from_ids``, ``prompt_ids``,
+            ``eos_ids`` and ``tokenizer``); ``None`` builds one on ``model_path`` or the embedded model.
+        model_path: A local checkpoint directory (e.g. one saved by ``agents.train``), used without ``backend``.
         max_tokens: Token limit for one turn.
         temperature: Sampling temperature; 0 is greedy.
         system_prompt: Replaces the default prompt that teaches the turn format.
@@ -139,11 +140,14 @@ class TransformersAgent(ChatAgent):
         max_tokens: int = 192,
         temperature: float = 0.7,
         system_prompt: str = prompts.AGENT_SYSTEM,
+        model_path: str | None = None,
     ) -> None:
+        if backend is not None and model_path is not None:
+            raise ValueError("pass either a backend or a model_path, not both")
         if backend is None:
             from rlpa_env.backends.transformers_backend import TransformersBackend
 
-            backend = TransformersBackend()
+            backend = TransformersBackend(model_path=model_path)
         if not callable(getattr(backend, "generate_from_ids", None)):
             raise TypeError(
                 f"TransformersAgent needs a backend with generate_from_ids (a TransformersBackend), "

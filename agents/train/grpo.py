@@ -18,6 +18,8 @@
   with the sampling temperature of ``GRPOConfig.temperature`` and ``max_completion_length`` tokens per
   turn, so the same script runs on CPU, one GPU, or several under ``accelerate launch`` (each process
   plays its own slice of rows). TRL's vLLM generation is not used by these rollouts.
+- ``python -m agents.train.grpo --model DIR --out DIR`` trains a checkpoint (also under
+  ``accelerate launch``; each process plays its own slice of the episodes).
 - ``make_grpo_trainer`` wires it all with the project's defaults (``beta=0.04``: KL to the reference,
   which is the policy as passed in, saved under ``output_dir/reference`` for TRL to load).
 
@@ -28,6 +30,8 @@ the tool's result; ``get_reward`` returns the episode's return.
 
 from __future__ import annotations
 
+import argparse
+import os
 import re
 from collections import deque
 from collections.abc import Callable, Sequence
@@ -253,3 +257,47 @@ class RLPAToolEnv:
     def get_reward(self) -> float:
         """The episode's return so far."""
         return self.total_reward
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """``python -m agents.train.grpo``: GRPO on RLPA from a checkpoint; saves the trained policy."""
+    from agents.train.sft import load_policy
+
+    parser = argparse.ArgumentParser(description="GRPO on RLPA with TRL (turn-level groups or whole episodes).")
+    parser.add_argument("--model", default=None, help="local checkpoint directory (default: embedded SmolLM2-135M)")
+    parser.add_argument("--out", required=True, help="where to save the trained policy")
+    parser.add_argument("--env", default="RLPA-v0")
+    parser.add_argument("--mode", choices=("turn", "episode"), default="turn")
+    parser.add_argument("--max-turns", type=int, default=10, help="turns per training episode")
+    parser.add_argument("--steps", type=int, default=100)
+    parser.add_argument("--num-generations", type=int, default=4)
+    parser.add_argument("--batch-size", type=int, default=8, help="rows per device and step (a multiple of num-generations)")
+    parser.add_argument("--max-completion-length", type=int, default=192)
+    parser.add_argument("--learning-rate", type=float, default=1e-6)
+    parser.add_argument("--beta", type=float, default=0.04)
+    parser.add_argument("--bf16", action="store_true")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("TRL_EXPERIMENTAL_SILENCE", "1")
+    model, tokenizer = load_policy(args.model)
+    trainer = make_grpo_trainer(
+        model,
+        tokenizer,
+        args.out,
+        rollout=RLPARollout(args.env, mode=args.mode, max_turns=args.max_turns),
+        episodes=args.steps * args.batch_size,
+        max_steps=args.steps,
+        num_generations=args.num_generations,
+        per_device_train_batch_size=args.batch_size,
+        max_completion_length=args.max_completion_length,
+        learning_rate=args.learning_rate,
+        beta=args.beta,
+        bf16=args.bf16,
+    )
+    trainer.train()
+    trainer.save_model(args.out)
+    if trainer.accelerator.is_main_process:
+        tokenizer.save_pretrained(args.out)
+
+
+if __name__ == "__main__":
+    main()

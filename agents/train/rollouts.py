@@ -27,6 +27,7 @@ import gymnasium as gym
 import numpy as np
 
 from agents.openai_chat import turn_seed
+from rlpa_env.rewards.base import CRITERIA
 
 if TYPE_CHECKING:
     from agents.hf import PolicyHistory, TransformersAgent
@@ -39,7 +40,8 @@ class EpisodeRollout:
     ``token_ids[:prompt_length]`` is the first prompt (system prompt, the user's opening, the assistant
     header); ``policy_mask[i]`` is True where the policy sampled ``token_ids[i]``, whose sampling
     log-probability is ``logprobs[i]`` (0.0 elsewhere). ``turn_spans[t]`` is the ``(start, end)`` of turn
-    ``t``'s completion and ``turn_rewards[t]`` its reward.
+    ``t``'s completion and ``turn_rewards[t]`` its reward; ``turn_alignment[t]`` is the share of the five
+    response criteria the turn met (0 when it did not parse), the per-turn score behind ALOE's AL.
     """
 
     seed: int | None
@@ -52,6 +54,7 @@ class EpisodeRollout:
     turn_rewards: tuple[float, ...]
     format_ok: tuple[bool, ...]
     final_profile_f1: float
+    turn_alignment: tuple[float, ...] = ()
 
     @property
     def total_reward(self) -> float:
@@ -90,7 +93,16 @@ def _check_batch(envs: Sequence[gym.Env], seeds: Sequence[int | None]) -> None:
         raise ValueError(f"got {len(envs)} envs but {len(seeds)} seeds; pass one seed per env")
 
 
-def _rollout(seed: int | None, history: PolicyHistory, prompt_length: int, steps: list[tuple[float, bool, float]]) -> EpisodeRollout:
+_Step = tuple[float, bool, float, float]
+
+
+def _step_record(reward: float, info: dict[str, Any]) -> _Step:
+    criteria = info.get("response_criteria", {})
+    alignment = sum(bool(criteria.get(name)) for name in CRITERIA) / len(CRITERIA) if info["format_ok"] else 0.0
+    return float(reward), bool(info["format_ok"]), float(info["profile_f1"]), alignment
+
+
+def _rollout(seed: int | None, history: PolicyHistory, prompt_length: int, steps: list[_Step]) -> EpisodeRollout:
     return EpisodeRollout(
         seed=seed,
         token_ids=tuple(history.token_ids),
@@ -99,9 +111,10 @@ def _rollout(seed: int | None, history: PolicyHistory, prompt_length: int, steps
         prompt_length=prompt_length,
         turn_spans=tuple(history.turn_spans),
         turn_texts=tuple(m["content"] for m in history.messages if m["role"] == "assistant"),
-        turn_rewards=tuple(reward for reward, _, _ in steps),
-        format_ok=tuple(ok for _, ok, _ in steps),
+        turn_rewards=tuple(step[0] for step in steps),
+        format_ok=tuple(step[1] for step in steps),
         final_profile_f1=steps[-1][2] if steps else 0.0,
+        turn_alignment=tuple(step[3] for step in steps),
     )
 
 
@@ -115,7 +128,7 @@ def collect_episodes(
         observation, _ = env.reset(seed=seed)
         histories.append(agent.start_history(observation))
     prompt_lengths = [len(h.token_ids) for h in histories]
-    steps: list[list[tuple[float, bool, float]]] = [[] for _ in envs]
+    steps: list[list[_Step]] = [[] for _ in envs]
     active = list(range(len(envs)))
     turn = 0
     while active:
@@ -123,7 +136,7 @@ def collect_episodes(
         still_active = []
         for i in active:
             observation, reward, terminated, truncated, info = envs[i].step(histories[i].messages[-1]["content"])
-            steps[i].append((float(reward), bool(info["format_ok"]), float(info["profile_f1"])))
+            steps[i].append(_step_record(float(reward), info))
             if not (terminated or truncated):
                 agent.extend_history(histories[i], observation)
                 still_active.append(i)
@@ -140,7 +153,7 @@ class _Branch:
     seed: int | None
     history: PolicyHistory
     prompt_length: int
-    steps: list[tuple[float, bool, float]]
+    steps: list[_Step]
     groups: list[TurnGroup]
 
 
@@ -190,7 +203,7 @@ def collect_branching(
                 )
             )
             branch.history = own[best]
-            branch.steps.append((float(reward), bool(info["format_ok"]), float(info["profile_f1"])))
+            branch.steps.append(_step_record(float(reward), info))
             if not (terminated or truncated):
                 agent.extend_history(branch.history, observation)
                 still_active.append(branch)
