@@ -204,9 +204,17 @@ def main() -> None:
     synchronize(args.device)
     collect_s = time.perf_counter() - started
     env_s = sum(env.step_seconds for env in timed_envs)
-    batches = turn_batches(rollouts)
-    raw_s = (raw_generate(model, tokenizer, batches, args.device) + raw_generate(model, tokenizer, batches, args.device)) / 2
     tokens = sum(r.policy_token_count for r in rollouts)
+    print(
+        f"model {args.model} on {args.device} ({str(dtype).removeprefix('torch.')}), batch {args.batch}, "
+        f"{args.turns} turns, max {args.max_tokens} new tokens per turn; {tokens} policy tokens",
+        flush=True,
+    )
+    print(f"collection  {collect_s:8.2f} s  {tokens / collect_s:9.1f} tokens/s", flush=True)
+    batches = turn_batches(rollouts)
+    raw_s = (
+        raw_generate(model, tokenizer, batches, args.device) + raw_generate(model, tokenizer, batches, args.device)
+    ) / 2
     generated = sum(len(prompts) * new for prompts, new in batches)
     result = {
         "model": args.model,
@@ -224,9 +232,6 @@ def main() -> None:
         "raw_generated_tokens_incl_padding_rows": generated,
         "env_step_s": env_s,
     }
-    print(f"model {args.model} on {result['device']} ({result['dtype']}), batch {args.batch}, {args.turns} turns, "
-          f"max {args.max_tokens} new tokens per turn; {tokens} policy tokens")
-    print(f"collection  {collect_s:8.2f} s  {tokens / collect_s:9.1f} tokens/s")
     print(f"raw generate{raw_s:8.2f} s  {tokens / raw_s:9.1f} tokens/s")
     print(f"ratio collection / raw = {raw_s / collect_s:.3f}")
     if not args.no_grpo_step:

@@ -47,7 +47,9 @@ from rlpa_env.eval.metrics import bootstrap_ci
 from rlpa_env.rewards.base import CRITERIA
 
 
-def summarize(name: str, returns: Sequence[float], f1: Sequence[float], valid: Sequence[bool], al: Sequence[float]) -> dict[str, Any]:
+def summarize(
+    name: str, returns: Sequence[float], f1: Sequence[float], valid: Sequence[bool], al: Sequence[float]
+) -> dict[str, Any]:
     """Means and 95% bootstrap intervals of the return, final F1, format-valid rate (per turn) and AL."""
     rng = np.random.default_rng(0)
     row: dict[str, Any] = {"policy": name, "episodes": len(returns), "turns": len(valid)}
@@ -83,9 +85,15 @@ def evaluate_baseline(name: str, args: argparse.Namespace) -> dict[str, Any]:
     env = gym.make("RLPA-Test-v0", max_turns=args.eval_turns)
     episodes = [run_episode(env, AGENTS.make(name), seed=args.eval_seed + i) for i in range(args.eval_episodes)]
     turns = [t for e in episodes for t in e.turns]
-    alignment = [sum(t.response_criteria.get(c, False) for c in CRITERIA) / len(CRITERIA) if t.format_ok else 0.0 for t in turns]
+    alignment = [
+        sum(t.response_criteria.get(c, False) for c in CRITERIA) / len(CRITERIA) if t.format_ok else 0.0 for t in turns
+    ]
     return summarize(
-        name, [e.total_reward for e in episodes], [e.final_profile_f1 for e in episodes], [t.format_ok for t in turns], alignment
+        name,
+        [e.total_reward for e in episodes],
+        [e.final_profile_f1 for e in episodes],
+        [t.format_ok for t in turns],
+        alignment,
     )
 
 
@@ -205,7 +213,9 @@ def main() -> None:
     print(f"\nGRPO mean reward per step: {', '.join(f'{r:.3f}' for r in curve)}")
     print(f"reward curve: {out / 'reward_curve.png'}; checkpoints: {out / 'sft'}, {out / 'grpo'}")
     print("timings: " + ", ".join(f"{k} {v:.0f}" for k, v in timings.items()))
-    (out / "results.json").write_text(json.dumps({"args": vars(args), "rows": rows, "curve": curve, "timings": timings}, indent=2))
+    (out / "results.json").write_text(
+        json.dumps({"args": vars(args), "rows": rows, "curve": curve, "timings": timings}, indent=2)
+    )
 
 
 if __name__ == "__main__":

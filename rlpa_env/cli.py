@@ -89,7 +89,7 @@ def run_make_sft_data(args: argparse.Namespace) -> int:
 
 def _add_make_sft_data(subparsers: argparse._SubParsersAction) -> None:
     command = subparsers.add_parser("make-sft-data", help="write an agent's episodes as chat JSONL for SFT")
-    command.add_argument("--agent", default="heuristic", help="agent spec, e.g. heuristic or oracle (default: heuristic)")
+    command.add_argument("--agent", default="heuristic", help="agent spec: heuristic, oracle, ... (default: heuristic)")
     command.add_argument("--split", choices=("train", "test"), default="train", help="profile split (default: train)")
     command.add_argument("--episodes", type=int, default=200, help="episodes to play (default: 200)")
     command.add_argument("--seed", type=int, default=0, help="seed of the first episode (default: 0)")

@@ -23,9 +23,10 @@ torch = pytest.importorskip("torch")
 transformers = pytest.importorskip("transformers")
 tokenizers = pytest.importorskip("tokenizers")
 
+from tiny_lm import tiny_model, tiny_tokenizer  # noqa: E402
+
 from rlpa_env.backends import transformers_backend  # noqa: E402
 from rlpa_env.backends.transformers_backend import TransformersBackend  # noqa: E402
-from tiny_lm import CHAT_TEMPLATE, tiny_model, tiny_tokenizer  # noqa: E402
 
 CONVERSATIONS = [
     [{"role": "user", "content": "hi"}],

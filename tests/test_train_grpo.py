@@ -158,7 +158,8 @@ from pathlib import Path
 rollout = RLPARollout(mode="turn", make_env=letter_env, system_prompt=SYSTEM)
 trainer = tiny_trainer(Path({out!r}), rollout, max_steps=2)
 trainer.train()
-print("RANK", trainer.accelerator.process_index, "OF", trainer.accelerator.num_processes, "STEPS", trainer.state.global_step)
+state = trainer.accelerator
+print("RANK", state.process_index, "OF", state.num_processes, "STEPS", trainer.state.global_step)
 """
 
 

@@ -44,11 +44,11 @@ def test_interaction_turn_scores_are_the_env_rewards_and_the_last_turn_ends_the_
     interaction = RLPAInteraction({"name": "rlpa", "env_kwargs": {"max_turns": 3}})
     scores, total, ends = play(interaction, seed=2)
     env = gym.make("RLPA-v0", max_turns=3)
-    observation, info = env.reset(seed=2)
+    observation, _ = env.reset(seed=2)
     agent, expected = HeuristicAgent(), []
     agent.reset(2)
     for _ in range(3):
-        observation, reward, _, _, info = env.step(agent.act(observation, {}))
+        observation, reward, _, _, _ = env.step(agent.act(observation, {}))
         expected.append(reward)
     assert scores == expected and total == pytest.approx(sum(expected))
     assert ends == [False, False, True]

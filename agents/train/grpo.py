@@ -271,7 +271,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--max-turns", type=int, default=10, help="turns per training episode")
     parser.add_argument("--steps", type=int, default=100)
     parser.add_argument("--num-generations", type=int, default=4)
-    parser.add_argument("--batch-size", type=int, default=8, help="rows per device and step (a multiple of num-generations)")
+    parser.add_argument(
+        "--batch-size", type=int, default=8, help="rows per device and step (a multiple of num-generations)"
+    )
     parser.add_argument("--max-completion-length", type=int, default=192)
     parser.add_argument("--learning-rate", type=float, default=1e-6)
     parser.add_argument("--beta", type=float, default=0.04)
