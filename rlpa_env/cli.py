@@ -8,11 +8,15 @@
 - ``rlpa-env doctor``: versions, CPU features and a generation check of each installed model backend
   (see ``rlpa_env.doctor``).
 - ``rlpa-env import-personas``: persona paragraphs -> profile JSONL (see ``rlpa_env.profiles.import_command``).
+- ``rlpa-env make-sft-data``: play seeded episodes with an agent and write them as chat JSONL for SFT
+  (the writer is ``agents.train.sft_data``, reached by its import path so ``rlpa_env`` never imports
+  ``agents``).
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import importlib.util
 import sys
 from collections.abc import Sequence
@@ -26,6 +30,7 @@ from rlpa_env.eval.commands import add_commands
 from rlpa_env.profiles.import_command import add_import_command
 
 DEMO_AGENTS = ("random", "heuristic", "oracle")
+SFT_DATA_WRITER = "agents.train.sft_data:write_sft_data"
 
 
 def _demo_episode(seed: int) -> None:
@@ -73,6 +78,27 @@ def run_envs(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_make_sft_data(args: argparse.Namespace) -> int:
+    """Handler of ``rlpa-env make-sft-data``."""
+    module, _, attr = SFT_DATA_WRITER.partition(":")
+    write_sft_data = getattr(importlib.import_module(module), attr)
+    kwargs = {"max_turns": args.max_turns} if args.max_turns else {}
+    turns = write_sft_data(args.out, args.agent, args.episodes, split=args.split, seed=args.seed, **kwargs)
+    print(f"wrote {args.episodes} episodes ({turns} turns) by {args.agent!r} on the {args.split} split to {args.out}")
+    return 0
+
+
+def _add_make_sft_data(subparsers: argparse._SubParsersAction) -> None:
+    command = subparsers.add_parser("make-sft-data", help="write an agent's episodes as chat JSONL for SFT")
+    command.add_argument("--agent", default="heuristic", help="agent spec: heuristic, oracle, ... (default: heuristic)")
+    command.add_argument("--split", choices=("train", "test"), default="train", help="profile split (default: train)")
+    command.add_argument("--episodes", type=int, default=200, help="episodes to play (default: 200)")
+    command.add_argument("--seed", type=int, default=0, help="seed of the first episode (default: 0)")
+    command.add_argument("--max-turns", type=int, default=0, help="turn limit per episode; 0 keeps the env's")
+    command.add_argument("--out", default="runs/sft/heuristic.jsonl", help="output JSONL file")
+    command.set_defaults(func=run_make_sft_data)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The full ``rlpa-env`` argument parser."""
     parser = argparse.ArgumentParser(prog="rlpa-env", description="RLPA as a Gymnasium environment.")
@@ -94,6 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
     doctor_parser.set_defaults(func=doctor.run_doctor)
     add_commands(subparsers)
     add_import_command(subparsers)
+    _add_make_sft_data(subparsers)
     return parser
 
 

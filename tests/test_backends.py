@@ -23,56 +23,16 @@ torch = pytest.importorskip("torch")
 transformers = pytest.importorskip("transformers")
 tokenizers = pytest.importorskip("tokenizers")
 
+from tiny_lm import tiny_model, tiny_tokenizer  # noqa: E402
+
 from rlpa_env.backends import transformers_backend  # noqa: E402
 from rlpa_env.backends.transformers_backend import TransformersBackend  # noqa: E402
 
-CHAT_TEMPLATE = (
-    "{% for m in messages %}<|im_start|>{{ m['role'] }}\n{{ m['content'] }}<|im_end|>\n{% endfor %}"
-    "{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}"
-)
 CONVERSATIONS = [
     [{"role": "user", "content": "hi"}],
     [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "What is the weather like today?"}],
     [{"role": "user", "content": "Tell me a story about a cat who learns to sail."}],
 ]
-
-
-def tiny_tokenizer() -> Any:
-    """A byte-level BPE tokenizer without merges over newline and printable ASCII, plus ChatML markers."""
-    pre_tokenizer = tokenizers.pre_tokenizers.ByteLevel(add_prefix_space=False)
-    symbols = [pre_tokenizer.pre_tokenize_str(chr(code))[0][0] for code in [10, *range(32, 127)]]
-    specials = ["<|pad|>", "<|im_start|>", "<|im_end|>"]
-    core = tokenizers.Tokenizer(
-        tokenizers.models.BPE(vocab={t: i for i, t in enumerate(specials + symbols)}, merges=[])
-    )
-    core.pre_tokenizer = pre_tokenizer
-    core.decoder = tokenizers.decoders.ByteLevel()
-    core.add_special_tokens(specials)
-    tokenizer = transformers.PreTrainedTokenizerFast(
-        tokenizer_object=core, pad_token="<|pad|>", bos_token="<|im_start|>", eos_token="<|im_end|>"
-    )
-    tokenizer.chat_template = CHAT_TEMPLATE
-    return tokenizer
-
-
-def tiny_model(vocab_size: int) -> Any:
-    config = transformers.LlamaConfig(
-        vocab_size=vocab_size,
-        hidden_size=32,
-        intermediate_size=64,
-        num_hidden_layers=1,
-        num_attention_heads=2,
-        num_key_value_heads=2,
-        max_position_embeddings=512,
-        # Large initial weights make the next-token distribution peaked, so greedy choices are not near-ties.
-        initializer_range=0.5,
-        pad_token_id=0,
-        bos_token_id=1,
-        eos_token_id=2,
-    )
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(0)
-        return transformers.LlamaForCausalLM(config).eval()
 
 
 @pytest.fixture(scope="module")

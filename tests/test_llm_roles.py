@@ -522,62 +522,6 @@ def test_chat_agent_sends_the_format_prompt_and_the_transcript_with_turn_seeds()
     assert turn_seed(11, 1) != turn_seed(11, 2) != turn_seed(12, 2)
 
 
-@dataclass(frozen=True)
-class FakeGeneration:
-    text: str
-    prompt_ids: tuple[int, ...]
-    completion_ids: tuple[int, ...]
-    logprobs: tuple[float, ...]
-    finish_reason: str = "stop"
-
-
-@dataclass
-class FakeTransformersBackend:
-    """Stands in for ``TransformersBackend.generate_with_logprobs``: echoes the last message's length."""
-
-    model_name: str = "fake-lm"
-    batches: list[tuple[int, int | None]] = field(default_factory=list)
-
-    def generate_with_logprobs(
-        self,
-        conversations: Sequence[Messages],
-        *,
-        max_tokens: int = 256,
-        temperature: float = 0.0,
-        seed: int | None = None,
-    ) -> list[FakeGeneration]:
-        self.batches.append((len(conversations), seed))
-        return [
-            FakeGeneration(
-                f"reply to {c[-1]['content']}",
-                (1, 2, 3),
-                tuple(range(len(c[-1]["content"]))),
-                tuple(-0.5 for _ in c[-1]["content"]),
-            )
-            for c in conversations
-        ]
-
-
-def test_transformers_agent_traces_token_ids_and_logprobs() -> None:
-    backend = FakeTransformersBackend()
-    agent = TransformersAgent(backend)
-    agent.reset(seed=5)
-    trace = agent.act_with_trace("hey.", {"turn": 0, "messages": [{"role": "user", "content": "hey."}]})
-    assert trace.text == "reply to hey." and trace.prompt_ids == (1, 2, 3)
-    assert trace.completion_ids == (0, 1, 2, 3) and trace.logprobs == (-0.5,) * 4
-    assert trace.seed == turn_seed(5, 0) and agent.last_token_count == 4
-    assert trace.messages[0]["content"] == prompts.AGENT_SYSTEM
-
-
-def test_transformers_agent_batches_several_envs_in_one_call() -> None:
-    backend = FakeTransformersBackend()
-    agent = TransformersAgent(backend)
-    agent.reset(seed=0)
-    turns = agent.act_batch(["a", "bb", "ccc"], [{"turn": 2}, {"turn": 2}, {"turn": 2}])
-    assert turns == ["reply to a", "reply to bb", "reply to ccc"]
-    assert backend.batches == [(3, turn_seed(0, 2))] and agent.last_token_count == 6
-
-
 def test_transformers_agent_rejects_a_backend_without_logprobs() -> None:
-    with pytest.raises(TypeError, match="generate_with_logprobs"):
+    with pytest.raises(TypeError, match="generate_from_ids"):
         TransformersAgent(FakeBackend(_everything))  # type: ignore[arg-type]

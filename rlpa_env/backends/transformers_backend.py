@@ -20,7 +20,8 @@ Behaviour:
 - **Stopping.** A completion ends at an end-of-sequence token, at ``max_tokens`` new tokens, or at
   the first of the constructor's ``stop`` strings; the text is cut just before that stop string.
 - **For trainers.** ``generate_with_logprobs`` returns :class:`Generation` records with the prompt
-  and completion token ids and the log-probability of each completion token.
+  and completion token ids and the log-probability of each completion token; ``generate_from_ids``
+  does the same for prompts given as token ids (a multi-turn history that must extend token for token).
 """
 
 from __future__ import annotations
@@ -232,6 +233,20 @@ class TransformersBackend(ChatBackendBase):
         """Like ``complete_batch`` but return token ids and per-token log-probabilities too."""
         return self._generate(conversations, max_tokens, temperature, seed, with_logprobs=True)
 
+    def generate_from_ids(
+        self,
+        prompts: Sequence[Sequence[int]],
+        *,
+        max_tokens: int = 256,
+        temperature: float = 0.0,
+        seed: int | None = None,
+    ) -> list[Generation]:
+        """Like ``generate_with_logprobs`` for prompts already tokenized (a trainer's token-level histories)."""
+        for index, prompt in enumerate(prompts):
+            if not prompt or not all(isinstance(token, int) for token in prompt):
+                raise ValueError(f"prompt {index} must be a non-empty sequence of token ids")
+        return self._generate_ids([list(p) for p in prompts], max_tokens, temperature, seed, with_logprobs=True)
+
     def prompt_ids(self, messages: Messages) -> list[int]:
         """The token ids of ``messages`` rendered by the chat template, ending with the assistant header."""
         _, tokenizer = self._components()
@@ -252,10 +267,23 @@ class TransformersBackend(ChatBackendBase):
         *,
         with_logprobs: bool,
     ) -> list[Generation]:
-        check_generation_options(max_tokens, temperature)
         if not conversations:
-            return []
+            return self._generate_ids([], max_tokens, temperature, seed, with_logprobs=with_logprobs)
         prompts = [self.prompt_ids(messages) for messages in conversations]
+        return self._generate_ids(prompts, max_tokens, temperature, seed, with_logprobs=with_logprobs)
+
+    def _generate_ids(
+        self,
+        prompts: list[list[int]],
+        max_tokens: int,
+        temperature: float,
+        seed: int | None,
+        *,
+        with_logprobs: bool,
+    ) -> list[Generation]:
+        check_generation_options(max_tokens, temperature)
+        if not prompts:
+            return []
         model, _ = self._components()
         rng_devices = [model.device.index or 0] if model.device.type == "cuda" else []
         results: list[Generation] = []
@@ -267,6 +295,10 @@ class TransformersBackend(ChatBackendBase):
                 chunk = prompts[start : start + self.max_batch_size]
                 results.extend(self._generate_chunk(chunk, max_tokens, temperature, with_logprobs))
         return results
+
+    def eos_ids(self) -> frozenset[int]:
+        """The token ids that end a completion (the model's and the tokenizer's end-of-sequence tokens)."""
+        return frozenset(self._special_ids()[0])
 
     def _special_ids(self) -> tuple[set[int], int]:
         """The end-of-sequence ids and the padding id."""

@@ -1,0 +1,120 @@
+"""SFT warm start with TRL's ``SFTTrainer``: teach a small chat model the turn format from demonstrations.
+
+``sft_dataset`` turns the chats that ``rlpa-env make-sft-data`` writes into prompt/completion pairs
+(one per assistant turn, see ``agents.train.sft_data.turn_examples``), so TRL puts the loss on the
+policy's turns only (``completion_only_loss``). ``make_sft_trainer`` builds the trainer with the
+project's defaults; ``python -m agents.train.sft --data FILE --out DIR`` runs it on the embedded
+SmolLM2-135M (or ``--model DIR``) and saves a checkpoint that ``TransformersBackend(model_path=DIR)``
+and ``TransformersAgent`` load.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from agents.train.sft_data import read_sft_data, turn_examples
+
+
+def sft_dataset(records: Sequence[Mapping[str, Any]], max_turns: int | None = None) -> Any:
+    """A ``datasets.Dataset`` of prompt/completion chats, one row per assistant turn of each record."""
+    from datasets import Dataset
+
+    rows = [example for record in records for example in turn_examples(record["messages"], max_turns)]
+    if not rows:
+        raise ValueError("the SFT records hold no assistant turn; write them with `rlpa-env make-sft-data`")
+    return Dataset.from_list(rows)
+
+
+def make_sft_trainer(model: Any, tokenizer: Any, dataset: Any, output_dir: str | Path, **config: Any) -> Any:
+    """A TRL ``SFTTrainer`` on ``dataset`` with completion-only loss; ``config`` overrides ``SFTConfig`` fields."""
+    from trl import SFTConfig, SFTTrainer
+
+    settings: dict[str, Any] = {
+        "output_dir": str(output_dir),
+        "completion_only_loss": True,
+        "max_length": 1024,
+        "per_device_train_batch_size": 4,
+        "learning_rate": 5e-5,
+        "num_train_epochs": 1,
+        "logging_steps": 5,
+        "save_strategy": "no",
+        "report_to": "none",
+        "use_cpu": not _cuda_available(),
+        "dataloader_num_workers": 0,
+        "seed": 0,
+    }
+    settings.update(config)
+    if tokenizer.pad_token is None:
+        tokenizer.pad_token = tokenizer.eos_token
+    return SFTTrainer(model=model, args=SFTConfig(**settings), train_dataset=dataset, processing_class=tokenizer)
+
+
+def _cuda_available() -> bool:
+    import torch
+
+    return torch.cuda.is_available()
+
+
+def load_policy(model_path: str | None = None) -> tuple[Any, Any]:
+    """A trainable (model, tokenizer): a local checkpoint directory, or the embedded SmolLM2-135M GGUF.
+
+    transformers dequantizes a GGUF file to float32 weights but marks the model quantized, which its
+    ``Trainer`` refuses to fine-tune; the weights are therefore copied into a plain model of the same config.
+    """
+    import copy
+
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    from rlpa_env.backends.embedded import EMBEDDED_GGUF_FILE, embedded_gguf_path
+
+    if model_path is None:
+        folder, kwargs = str(embedded_gguf_path().parent), {"gguf_file": EMBEDDED_GGUF_FILE}
+    else:
+        folder, kwargs = model_path, {}
+    tokenizer = AutoTokenizer.from_pretrained(folder, local_files_only=True, **kwargs)
+    model = AutoModelForCausalLM.from_pretrained(folder, local_files_only=True, **kwargs)
+    if getattr(model, "hf_quantizer", None) is not None:
+        config = copy.deepcopy(model.config)
+        if hasattr(config, "quantization_config"):
+            del config.quantization_config
+        plain = AutoModelForCausalLM.from_config(config, dtype=model.dtype)
+        plain.load_state_dict(model.state_dict())
+        plain.generation_config = model.generation_config
+        model = plain
+    return model, tokenizer
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """``python -m agents.train.sft``: fine-tune on a ``make-sft-data`` file and save the checkpoint."""
+    parser = argparse.ArgumentParser(description="SFT warm start on RLPA demonstrations (TRL SFTTrainer).")
+    parser.add_argument("--data", required=True, help="JSONL from `rlpa-env make-sft-data`")
+    parser.add_argument("--out", required=True, help="where to save the fine-tuned checkpoint")
+    parser.add_argument("--model", default=None, help="local checkpoint directory (default: embedded SmolLM2-135M)")
+    parser.add_argument("--epochs", type=float, default=1.0)
+    parser.add_argument("--max-steps", type=int, default=-1)
+    parser.add_argument("--learning-rate", type=float, default=5e-5)
+    parser.add_argument("--batch-size", type=int, default=4)
+    parser.add_argument("--max-length", type=int, default=1024)
+    args = parser.parse_args(argv)
+    model, tokenizer = load_policy(args.model)
+    trainer = make_sft_trainer(
+        model,
+        tokenizer,
+        sft_dataset(read_sft_data(args.data)),
+        args.out,
+        num_train_epochs=args.epochs,
+        max_steps=args.max_steps,
+        learning_rate=args.learning_rate,
+        per_device_train_batch_size=args.batch_size,
+        max_length=args.max_length,
+    )
+    trainer.train()
+    trainer.save_model(args.out)
+    tokenizer.save_pretrained(args.out)
+
+
+if __name__ == "__main__":
+    main()
