@@ -40,7 +40,7 @@ from agents import AGENTS, run_episode
 from agents.hf import TransformersAgent
 from agents.train.grpo import RLPARollout, make_grpo_trainer
 from agents.train.rollouts import collect_episodes
-from agents.train.sft import load_policy, make_sft_trainer, sft_dataset
+from agents.train.sft import load_policy, make_sft_trainer, sft_dataset, train_and_save
 from agents.train.sft_data import read_sft_data, write_sft_data
 from rlpa_env.backends.transformers_backend import TransformersBackend
 from rlpa_env.eval.metrics import bootstrap_ci
@@ -176,11 +176,8 @@ def main() -> None:
         learning_rate=args.sft_learning_rate,
         max_length=args.max_length,
     )
-    trainer.train()
-    trainer.save_model(str(out / "sft"))
-    tokenizer.save_pretrained(out / "sft")
+    model = train_and_save(trainer, tokenizer, out / "sft")
     timings["sft_s"] = time.perf_counter() - started
-    model = trainer.model
     started = time.perf_counter()
     rows.append(evaluate_model("after SFT", model, tokenizer, args))
     timings["eval_sft_s"] = time.perf_counter() - started
@@ -200,9 +197,7 @@ def main() -> None:
         max_completion_length=args.max_tokens,
         learning_rate=args.grpo_learning_rate,
     )
-    grpo.train()
-    grpo.save_model(str(out / "grpo"))
-    tokenizer.save_pretrained(out / "grpo")
+    train_and_save(grpo, tokenizer, out / "grpo")
     timings["grpo_s"] = time.perf_counter() - started
     curve = save_reward_curve(grpo.state.log_history, out / "reward_curve.png")
     started = time.perf_counter()

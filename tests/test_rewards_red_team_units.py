@@ -62,6 +62,15 @@ def test_listing_every_value_of_a_one_value_category_is_a_guess() -> None:
     assert SCORER.score(lines, facts[:1]).matches == ()
 
 
+def test_a_user_with_two_values_of_a_category_may_be_credited_for_both_but_not_for_a_third_guess() -> None:
+    married, kids, single = (
+        catalog_fact("family", "attribute", value) for value in ("newly married", "two young kids", "single parent")
+    )
+    held = [married, kids]
+    assert SCORER.score([married.text, kids.text], held).f1 == 1.0
+    assert SCORER.score([married.text, kids.text, single.text], held).matches == ()
+
+
 def test_ambivalence_and_unicode_folding_vocabulary() -> None:
     assert is_ambivalent("might like jazz or not") and not is_ambivalent("loves jazz")
     assert fold_unicode("sys\u200bt\u0435m") == "system"

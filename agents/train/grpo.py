@@ -261,7 +261,7 @@ class RLPAToolEnv:
 
 def main(argv: Sequence[str] | None = None) -> None:
     """``python -m agents.train.grpo``: GRPO on RLPA from a checkpoint; saves the trained policy."""
-    from agents.train.sft import load_policy
+    from agents.train.sft import load_policy, train_and_save
 
     parser = argparse.ArgumentParser(description="GRPO on RLPA with TRL (turn-level groups or whole episodes).")
     parser.add_argument("--model", default=None, help="local checkpoint directory (default: embedded SmolLM2-135M)")
@@ -295,10 +295,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         beta=args.beta,
         bf16=args.bf16,
     )
-    trainer.train()
-    trainer.save_model(args.out)
-    if trainer.accelerator.is_main_process:
-        tokenizer.save_pretrained(args.out)
+    train_and_save(trainer, tokenizer, args.out)
 
 
 if __name__ == "__main__":

@@ -52,6 +52,19 @@ def make_sft_trainer(model: Any, tokenizer: Any, dataset: Any, output_dir: str |
     return SFTTrainer(model=model, args=SFTConfig(**settings), train_dataset=dataset, processing_class=tokenizer)
 
 
+def train_and_save(trainer: Any, tokenizer: Any, output_dir: str | Path) -> Any:
+    """Run ``trainer`` (an SFT or GRPO trainer), then save the model and tokenizer to ``output_dir``.
+
+    Under a multi-process launch every process saves through the trainer (which writes once), and only
+    the main process writes the tokenizer. Returns the trained model.
+    """
+    trainer.train()
+    trainer.save_model(str(output_dir))
+    if trainer.accelerator.is_main_process:
+        tokenizer.save_pretrained(str(output_dir))
+    return trainer.model
+
+
 def _cuda_available() -> bool:
     import torch
 
@@ -111,9 +124,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         per_device_train_batch_size=args.batch_size,
         max_length=args.max_length,
     )
-    trainer.train()
-    trainer.save_model(args.out)
-    tokenizer.save_pretrained(args.out)
+    train_and_save(trainer, tokenizer, args.out)
 
 
 if __name__ == "__main__":
