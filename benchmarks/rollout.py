@@ -2,11 +2,13 @@
 
 1. **Collection.** ``agents.train.rollouts.collect_episodes`` plays ``--batch`` episodes of
    ``--turns`` turns (policy with per-token log-probs, the token-level history, the scripted user,
-   the profile scorer and the response judge); tokens/s counts the tokens the policy wrote.
+   the profile scorer and the response judge); tokens/s counts the tokens the policy wrote. A first
+   batch (other seeds) runs before it and is printed on its own: it pays one-off costs, such as the
+   GPU caching allocator's first allocation of every KV-cache size.
 2. **Raw generate.** The same model then generates, turn by turn, from exactly the prompts the
    collection saw, in the same batches, for exactly as many new tokens as that turn's batch ran
    (``min_new_tokens = max_new_tokens``), with no log-probs, no env and no history bookkeeping.
-   Its tokens/s counts the same tokens. It runs before and after the collection; the mean is used.
+   Its tokens/s counts the same tokens. It runs twice after the collection; the mean is used.
    The printed ratio is collection / raw (1.0 means the env and the bookkeeping cost nothing).
 3. **One GRPO step** on the collected batch, split into generation (collection minus env time),
    scoring (``env.step``: user, scorer and judge) and backward (a forward and backward pass of the
@@ -195,21 +197,26 @@ def main() -> None:
     def envs() -> list[TimedEnv]:
         return [TimedEnv(gym.make("RLPA-v0", max_turns=args.turns)) for _ in range(args.batch)]
 
-    collect_episodes(agent, envs()[:1], seeds[:1])  # warm-up: kernels, caches, chat template
-    raw_generate(model, tokenizer, [([[1, 2, 3]], 4)], args.device)
-    timed_envs = envs()
-    synchronize(args.device)
-    started = time.perf_counter()
-    rollouts = collect_episodes(agent, timed_envs, seeds)
-    synchronize(args.device)
-    collect_s = time.perf_counter() - started
-    env_s = sum(env.step_seconds for env in timed_envs)
+    def timed_collection(offset: int) -> tuple[list[Any], float, float]:
+        """Rollouts, wall seconds and env-step seconds of one batch of episodes (seeds shifted by ``offset``)."""
+        timed_envs = envs()
+        synchronize(args.device)
+        started = time.perf_counter()
+        rollouts = collect_episodes(agent, timed_envs, [seed + offset for seed in seeds])
+        synchronize(args.device)
+        return rollouts, time.perf_counter() - started, sum(env.step_seconds for env in timed_envs)
+
+    # The first batch at full shape pays one-off costs (on a GPU, the caching allocator's first cudaMalloc of
+    # every new KV-cache size); it is timed and printed, and the steady-state ratio uses a second batch.
+    _, first_s, _ = timed_collection(offset=10_000)
+    rollouts, collect_s, env_s = timed_collection(offset=0)
     tokens = sum(r.policy_token_count for r in rollouts)
     print(
         f"model {args.model} on {args.device} ({str(dtype).removeprefix('torch.')}), batch {args.batch}, "
         f"{args.turns} turns, max {args.max_tokens} new tokens per turn; {tokens} policy tokens",
         flush=True,
     )
+    print(f"first batch {first_s:8.2f} s  (one-off costs included, not used below)", flush=True)
     print(f"collection  {collect_s:8.2f} s  {tokens / collect_s:9.1f} tokens/s", flush=True)
     batches = turn_batches(rollouts)
     raw_s = (
@@ -224,6 +231,7 @@ def main() -> None:
         "turns": args.turns,
         "max_tokens": args.max_tokens,
         "policy_tokens": tokens,
+        "first_batch_s": first_s,
         "collect_s": collect_s,
         "collect_tokens_per_s": tokens / collect_s,
         "raw_s": raw_s,
