@@ -1,8 +1,8 @@
 """``RLPAInteraction``: the env as a verl ``BaseInteraction``, verl's hook for a simulated user in multi-turn rollouts.
 
-verl 0.4.1 to 0.7.1 ship ``verl.interactions.base.BaseInteraction`` (0.4.0 predates it, 0.8.0 removed
-it). Their multi-turn rollouts (the SGLang rollout and, from 0.6, the ``tool_agent`` agent loop) drive an
-interaction like this:
+verl 0.4.1 to 0.7.1 ship ``verl.interactions.base.BaseInteraction`` (0.4.0 predates it; 0.8.0 to 0.9.1
+do not have it). Their multi-turn rollouts (the SGLang rollout and, from 0.6, the ``tool_agent`` agent
+loop) drive an interaction like this:
 
 1. the dataset row holds the chat prompt and ``extra_info.interaction_kwargs`` (``name`` picks the
    interaction; the rest is passed on);
@@ -21,7 +21,8 @@ user message is not the episode's opening is an error (a dataset built with othe
 No verl release calls ``calculate_score`` or ``finalize_interaction``, so a session frees its env when
 its episode ends and the last turn's ``extra["episode_return"]`` carries the return. A rollout that verl
 cuts short (``max_assistant_turns``, ``response_length``) leaves its session open until
-``finalize_interaction``: set ``max_assistant_turns`` to at least the env's ``max_turns``.
+``finalize_interaction``: set ``max_assistant_turns`` and ``max_user_turns`` to at least the env's
+``max_turns``.
 
 Config keys (verl's interaction YAML, ``config:``): ``name`` (default ``"rlpa"``; verl's registry
 sets it), ``env_id`` (default ``RLPA-v0``) and ``env_kwargs`` (a dict passed to ``gymnasium.make``).
