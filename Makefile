@@ -25,8 +25,11 @@ $(VENV)/.llamacpp: scripts/install-llama-cpp.sh $(VENV)/.core
 	touch $@
 
 # The remaining test extras (the sentence encoder, ...); llama.cpp is already there at the pinned version.
+# verl 0.7.1 (the last release with verl.interactions.base) without its dependencies: the tests check the
+# verl adapter against its real BaseInteraction, and its dependencies (ray, numpy<2) would replace this venv's.
 $(VENV)/.full: $(VENV)/.llamacpp
 	$(BIN)/pip install --quiet -e '.[all]'
+	$(BIN)/pip install --quiet --no-deps verl==0.7.1
 	touch $@
 
 demo: $(VENV)/.core
