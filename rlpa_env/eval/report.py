@@ -72,6 +72,20 @@ class EpisodeSummary:
     stop_reason: str | None
     failure: str | None
 
+    @classmethod
+    def of(cls, index: int, seed: int, episode: Episode) -> EpisodeSummary:
+        """The summary of ``episode``, the ``index``-th of its run, which was reset with ``seed``."""
+        return cls(
+            index=index,
+            seed=seed,
+            profile_id=episode.profile_id,
+            turns=len(episode.turns),
+            total_reward=episode.total_reward,
+            final_profile_f1=episode.final_profile_f1,
+            stop_reason=episode.stop_reason,
+            failure=episode.failure,
+        )
+
 
 @dataclass(frozen=True)
 class Timing:
