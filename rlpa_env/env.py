@@ -399,7 +399,7 @@ class RLPAEnv(gym.Env[str, str]):
             return None, str(error)
 
     def _seed_model_roles(self, episode_seed: int, turn: int) -> None:
-        """Hand ``turn_seed(episode_seed, turn)`` to the judges that sample from a model (``set_turn_seed``)."""
+        """Hand ``turn_seed(episode_seed, turn)`` to the judges and grader on a model (``set_turn_seed``)."""
         roles = (self.profile_scorer, self.response_judge, self.alignment_grader)
         setters = [setter for role in roles if (setter := getattr(role, "set_turn_seed", None)) is not None]
         if setters:
