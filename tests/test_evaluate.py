@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import subprocess
 import sys
@@ -44,16 +45,7 @@ def hand_built_report(agent: str = "tester", *, shift_turn: int | None = None, f
         episodes, max_turns=4, agent_failures=int(failure is not None), shift_turn=shift_turn, seed=0
     )
     summaries = tuple(
-        EpisodeSummary(
-            index=index,
-            seed=index,
-            profile_id=episode.profile_id,
-            turns=len(episode.turns),
-            total_reward=episode.total_reward,
-            final_profile_f1=episode.final_profile_f1,
-            stop_reason=episode.stop_reason,
-            failure=failure if index == 1 else None,
-        )
+        dataclasses.replace(EpisodeSummary.of(index, index, episode), failure=failure if index == 1 else None)
         for index, episode in enumerate(episodes)
     )
     return Report(
