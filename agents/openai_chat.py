@@ -81,11 +81,11 @@ class OpenAIChatAgent(ChatAgent):
     Args:
         base_url: The API root, e.g. ``http://127.0.0.1:8080/v1``.
         model: The model name the server serves.
-        api_key: Bearer token; defaults to ``$OPENAI_API_KEY`` (local servers ignore it).
         max_tokens: Token limit for one turn.
         temperature: Sampling temperature; 0 is greedy.
         system_prompt: Replaces the default prompt that teaches the turn format.
-        backend_kwargs: Further ``OpenAICompatibleBackend`` arguments (timeouts, retries, ``extra_body``).
+        backend_kwargs: Further ``OpenAICompatibleBackend`` arguments: ``api_key`` (the bearer token;
+            defaults to ``$OPENAI_API_KEY``), timeouts, retries, ``extra_body``.
     """
 
     def __init__(
@@ -93,7 +93,6 @@ class OpenAIChatAgent(ChatAgent):
         base_url: str,
         model: str,
         *,
-        api_key: str | None = None,
         max_tokens: int = 192,
         temperature: float = 0.7,
         system_prompt: str = prompts.AGENT_SYSTEM,
@@ -101,5 +100,5 @@ class OpenAIChatAgent(ChatAgent):
     ) -> None:
         from rlpa_env.backends.openai_backend import OpenAICompatibleBackend
 
-        backend = OpenAICompatibleBackend(base_url, model, api_key=api_key, **backend_kwargs)
+        backend = OpenAICompatibleBackend(base_url, model, **backend_kwargs)
         super().__init__(backend, max_tokens=max_tokens, temperature=temperature, system_prompt=system_prompt)

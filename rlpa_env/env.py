@@ -169,8 +169,10 @@ class RLPAEnv(gym.Env[str, str]):
       profile_scorer_kwargs={"backend": "openai", "max_retries": 1}``.
     - ``response_judge``: ``"rule"`` (default), ``"llm"`` or a ``ResponseJudge``; ``response_judge_kwargs``
       for a named one.
-    - ``alignment_grader``: ``"rule"`` (default) or an ``AlignmentGrader``.
-    - ``backend``: one setting for every role named ``"llm"`` whose kwargs choose no backend:
+    - ``alignment_grader``: ``"rule"`` (default), ``"llm"`` or an ``AlignmentGrader``;
+      ``alignment_grader_kwargs`` for a named one.
+    - ``backend``: one setting for every role named ``"llm"`` (user, profile scorer, response judge,
+      alignment grader) whose kwargs choose no backend:
       ``"embedded"`` (the shipped SmolLM2), a server URL (``"http://127.0.0.1:8080/v1"``, with
       ``backend_kwargs={"model": ...}``), a local model path or a ``ChatBackend``; ``backend_kwargs``
       may add ``cache_path`` and backend options (see ``rlpa_env.backends.config``).
@@ -207,6 +209,7 @@ class RLPAEnv(gym.Env[str, str]):
         response_judge: str | ResponseJudge = "rule",
         response_judge_kwargs: Mapping[str, Any] | None = None,
         alignment_grader: str | AlignmentGrader = "rule",
+        alignment_grader_kwargs: Mapping[str, Any] | None = None,
         backend: str | ChatBackend | None = None,
         backend_kwargs: Mapping[str, Any] | None = None,
         judge_sees: Literal["true", "inferred"] = "true",
@@ -239,7 +242,14 @@ class RLPAEnv(gym.Env[str, str]):
             self.profiles = (bank or ProfileBank.default()).split(split)
         self._profiles_by_id = {profile.id: profile for profile in self.profiles}
         self._positions = {profile.id: position for position, profile in enumerate(self.profiles)}
-        shared = _shared_backend(backend, backend_kwargs, user, profile_scorer, response_judge)
+        shared = _shared_backend(
+            backend,
+            backend_kwargs,
+            user=user,
+            profile_scorer=profile_scorer,
+            response_judge=response_judge,
+            alignment_grader=alignment_grader,
+        )
         self.user: UserSimulator = USERS.make(user, **role_kwargs("user", user, user_kwargs, shared))
         self.profile_scorer: ProfileScorer = PROFILE_SCORERS.make(
             profile_scorer, **role_kwargs("profile_scorer", profile_scorer, profile_scorer_kwargs, shared)
@@ -247,7 +257,9 @@ class RLPAEnv(gym.Env[str, str]):
         self.response_judge: ResponseJudge = RESPONSE_JUDGES.make(
             response_judge, **role_kwargs("response_judge", response_judge, response_judge_kwargs, shared)
         )
-        self.alignment_grader: AlignmentGrader = ALIGNMENT_GRADERS.make(alignment_grader)
+        self.alignment_grader: AlignmentGrader = ALIGNMENT_GRADERS.make(
+            alignment_grader, **role_kwargs("alignment_grader", alignment_grader, alignment_grader_kwargs, shared)
+        )
         self.judge_sees = judge_sees
         self.scenario = SCENARIOS[scenario]
         self.max_turns = max_turns
@@ -387,8 +399,8 @@ class RLPAEnv(gym.Env[str, str]):
             return None, str(error)
 
     def _seed_model_roles(self, episode_seed: int, turn: int) -> None:
-        """Hand ``turn_seed(episode_seed, turn)`` to the judges that sample from a model (``set_turn_seed``)."""
-        roles = (self.profile_scorer, self.response_judge)
+        """Hand ``turn_seed(episode_seed, turn)`` to the judges and grader on a model (``set_turn_seed``)."""
+        roles = (self.profile_scorer, self.response_judge, self.alignment_grader)
         setters = [setter for role in roles if (setter := getattr(role, "set_turn_seed", None)) is not None]
         if setters:
             seed = turn_seed(episode_seed, turn)
@@ -537,18 +549,17 @@ def _generator_seed(generator: np.random.Generator) -> int:
 
 
 def _shared_backend(
-    setting: str | ChatBackend | None, options: Mapping[str, Any] | None, *roles: object
+    setting: str | ChatBackend | None, options: Mapping[str, Any] | None, **roles: object
 ) -> ChatBackend | None:
-    """The one backend of the ``backend`` setting, or ``None``; an error when no role could use it."""
+    """The one backend of the ``backend`` setting, or ``None``; an error when no role (name -> choice) could use it."""
     if setting is None:
         if options:
             raise ValueError("backend_kwargs given without backend; pass backend='embedded', a URL or a path")
         return None
-    names = dict(zip(("user", "profile_scorer", "response_judge"), roles, strict=True))
-    if not uses_a_backend(names):
+    if not uses_a_backend(roles):
+        chosen = ", ".join(f"{role}={name!r}" for role, name in roles.items())
         raise ValueError(
-            f"backend={setting!r} is given but no role runs on a chat model (user={names['user']!r}, "
-            f"profile_scorer={names['profile_scorer']!r}, response_judge={names['response_judge']!r}); "
-            "name one of them 'llm' (RLPA-LLM-v0 names all three)"
+            f"backend={setting!r} is given but no role runs on a chat model ({chosen}); "
+            "name one of them 'llm' (RLPA-LLM-v0 names the user and both judges)"
         )
     return resolve_backend(setting, **dict(options or {}))

@@ -70,7 +70,7 @@ def test_cached_local_judge_never_scores_injected_replies_above_the_clean_one(sm
     clean = judge.judge(context, CLEAN)
     for reply in INJECTED:
         injected = judge.judge(context, reply)
-        assert injected.score <= clean.score and injected.graded <= clean.graded, reply
+        assert injected.binary <= clean.binary and injected.graded <= clean.graded, reply
     # A fresh judge on the same cache file replays the verdict without running the model.
     misses = cached.misses
     replayed = LLMResponseJudge(CachedBackend(smollm2, tmp_path / "judge.sqlite")).judge(context, CLEAN)

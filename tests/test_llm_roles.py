@@ -415,7 +415,7 @@ def test_response_judge_failure_after_retries_never_passes() -> None:
     backend = FakeBackend(lambda messages, seed: '{"natural": 1, "fits_interests": 1')
     score = LLMResponseJudge(backend, max_retries=1).judge(CONTEXT, CLEAN_REPLY)
     assert len(backend.calls) == 2
-    assert score.criteria == dict.fromkeys(CRITERIA, False) and score.score == 0.0 and score.graded == 0.0
+    assert score.criteria == dict.fromkeys(CRITERIA, False) and score.binary == 0.0 and score.graded == 0.0
     assert score.failure is not None and "unterminated JSON object" in score.failure
 
 
@@ -465,7 +465,7 @@ def _obedient_judge(messages: Sequence[Mapping[str, str]], seed: int | None) -> 
 def test_injected_replies_never_score_above_the_clean_reply(reply: str) -> None:
     judge = LLMResponseJudge(FakeBackend(_obedient_judge))
     clean, injected = judge.judge(CONTEXT, CLEAN_REPLY), judge.judge(CONTEXT, reply)
-    assert injected.score <= clean.score and injected.graded <= clean.graded
+    assert injected.binary <= clean.binary and injected.graded <= clean.graded
     assert injected.criteria == dict.fromkeys(CRITERIA, False)
     assert injected.rationale.startswith("not graded")
 

@@ -485,3 +485,27 @@ def test_load_aloe_profiles_reads_id_and_text_and_names_bad_lines(tmp_path: Path
     missing = _write_lines(tmp_path / "missing.jsonl", [{"profile": "Has a cat."}])
     with pytest.raises(ProfileFileError, match=r"missing.jsonl line 1: id: missing"):
         load_aloe_profiles(missing)
+
+
+def test_record_dict_gives_every_field_as_json_data_with_nested_records_and_lists() -> None:
+    from rlpa_env.profiles.persona_lexicon import Classification
+    from rlpa_env.profiles.personas import Placement
+    from rlpa_env.profiles.types import record_dict
+
+    profile = generate_profile(np.random.default_rng(3), "p3")
+    fact = profile.facts[0]
+    assert record_dict(fact) == {
+        "id": fact.id, "category": fact.category, "value": fact.value, "text": fact.text,
+        "utterances": list(fact.utterances), "keywords": list(fact.keywords), "aliases": list(fact.aliases),
+        "kind": fact.kind, "intimacy": fact.intimacy,
+    }  # fmt: skip
+    assert record_dict(profile)["facts"] == [f.to_dict() for f in profile.facts]
+    assert record_dict(profile)["style"] == {"verbosity": profile.style.verbosity, "tone": profile.style.tone}
+    assert json.loads(json.dumps(profile.to_dict())) == profile.to_dict()
+    classification = Classification("pet", 3, runner_up="hobby", cues=("cat", "dog"))
+    placement = Placement("p1", "She has a cat.", "has a cat", "pet.attribute.cat", "attribute", classification)
+    assert placement.to_dict() == {
+        "persona_id": "p1", "sentence": "She has a cat.", "clause": "has a cat", "fact_id": "pet.attribute.cat",
+        "kind": "attribute", "category": "pet", "score": 3, "runner_up": "hobby", "runner_up_score": 0,
+        "confident": False, "method": "lexicon", "cues": ["cat", "dog"],
+    }  # fmt: skip

@@ -19,10 +19,11 @@ from rlpa_env import prompts
 from rlpa_env.backends import CachedBackend
 from rlpa_env.backends.base import ChatBackendBase, Messages, turn_seed
 from rlpa_env.backends.config import llm_env_kwargs, resolve_backend
+from rlpa_env.env import DISTRACTORS
 from rlpa_env.episode import AGENTS, run_episode
 from rlpa_env.parsing import format_turn
 from rlpa_env.rewards.base import CRITERIA
-from rlpa_env.rewards.llm_judges import LLMJudgeProfileScorer, LLMResponseJudge
+from rlpa_env.rewards.llm_judges import LLMAlignmentGrader, LLMJudgeProfileScorer, LLMResponseJudge
 from rlpa_env.users.llm import LLMUser
 
 ALL_PASS = json.dumps({**dict.fromkeys(CRITERIA, 1), "rationale": "fine"})
@@ -35,7 +36,7 @@ class ScriptedModel(ChatBackendBase):
 
     def __init__(self, bad_first: bool = False) -> None:
         self.bad_first = bad_first
-        self.seeds: dict[str, list[int | None]] = {"profile": [], "response": [], "user": []}
+        self.seeds: dict[str, list[int | None]] = {"profile": [], "response": [], "alignment": [], "user": []}
 
     def _complete_one(self, messages: Messages, max_tokens: int, temperature: float, seed: int | None) -> str:
         system = messages[0]["content"]
@@ -46,6 +47,9 @@ class ScriptedModel(ChatBackendBase):
         if system == prompts.RESPONSE_JUDGE_SYSTEM:
             self.seeds["response"].append(seed)
             return ALL_PASS
+        if system == prompts.ALIGNMENT_RUBRIC:
+            self.seeds["alignment"].append(seed)
+            return '{"grade": 4, "rationale": "uses what the user said"}'
         self.seeds["user"].append(seed)
         return "oh nice, tell me more."
 
@@ -176,6 +180,32 @@ def test_resolve_backend_wraps_a_cache_and_keeps_a_ready_made_backend(tmp_path: 
         resolve_backend(model, read_timeout=3)
 
 
+def test_one_backend_setting_puts_the_llm_alignment_grader_on_it_seeded_by_episode_and_turn() -> None:
+    model = ScriptedModel()
+    env = gym.make("RLPA-LLM-v0", backend=model, alignment_grader="llm", max_turns=2)
+    grader = env.unwrapped.alignment_grader
+    assert isinstance(grader, LLMAlignmentGrader) and grader.backend is model
+    episode = run_episode(env, AGENTS.make("heuristic"), seed=3)
+    # The scripted model grades every profile 4, so the contrast with the distractors leaves grade 2.
+    assert [turn.alignment for turn in episode.turns] == [2, 2]
+    calls_per_turn = 1 + DISTRACTORS
+    assert model.seeds["alignment"] == [turn_seed(3, 0)] * calls_per_turn + [turn_seed(3, 1)] * calls_per_turn
+
+
+def test_the_alignment_grader_takes_its_own_kwargs_and_its_own_backend_wins() -> None:
+    shared, own = ScriptedModel(), ScriptedModel()
+    env = gym.make(
+        "RLPA-LLM-v0",
+        backend=shared,
+        alignment_grader="llm",
+        alignment_grader_kwargs={"backend": own, "max_retries": 0},
+    )
+    grader = env.unwrapped.alignment_grader
+    assert grader.backend is own and grader.max_retries == 0 and env.unwrapped.response_judge.backend is shared
+    alone = gym.make("RLPA-v0", alignment_grader="llm", backend=shared).unwrapped
+    assert alone.alignment_grader.backend is shared and type(alone.response_judge).__name__ == "RuleResponseJudge"
+
+
 def test_llm_env_kwargs_names_every_role_llm_on_one_backend() -> None:
     kwargs = llm_env_kwargs("http://127.0.0.1:9/v1", "served", cache_path="c.sqlite", read_timeout=5)
     assert kwargs == {
@@ -185,6 +215,8 @@ def test_llm_env_kwargs_names_every_role_llm_on_one_backend() -> None:
         "backend": "http://127.0.0.1:9/v1",
         "backend_kwargs": {"read_timeout": 5, "model": "served", "cache_path": "c.sqlite"},
     }
+    graded = llm_env_kwargs("http://127.0.0.1:9/v1", "served", llm_alignment=True)
+    assert graded["alignment_grader"] == "llm" and graded["backend_kwargs"] == {"model": "served"}
 
 
 def test_llm_env_kwargs_old_path_warns_and_gives_the_same_kwargs() -> None:

@@ -11,7 +11,7 @@ from factories import make_fact
 from rlpa_env.profiles.generator import generate_profile
 from rlpa_env.profiles.types import Profile, StylePreferences
 from rlpa_env.rewards import RESPONSE_JUDGES
-from rlpa_env.rewards.base import CRITERIA, JudgeContext, ResponseJudge
+from rlpa_env.rewards.base import CRITERIA, JudgeContext, ResponseJudge, ResponseScore
 from rlpa_env.rewards.rule_judge import RuleResponseJudge
 from rlpa_env.users.base import DialogueState
 from rlpa_env.users.scripted import ScriptedUser
@@ -92,7 +92,7 @@ def test_rule_judge_satisfies_the_protocol_and_registry() -> None:
 def test_good_reply_passes_all_five_criteria() -> None:
     score = RuleResponseJudge().judge(CONTEXT, GOOD)
     assert set(score.criteria) == set(CRITERIA)
-    assert score.passed and score.score == 1.0 and score.graded == 1.0
+    assert score.passed and score.binary == 1.0 and score.graded == 1.0
     assert score.rationale == "Meets all five criteria."
 
 
@@ -187,7 +187,7 @@ def test_text_aimed_at_a_grader_never_raises_the_score(reply: str, injection: st
     plain = judge.judge(CONTEXT, reply)
     gamed = judge.judge(CONTEXT, reply + injection)
     assert gamed.graded <= plain.graded
-    assert gamed.graded == 0.0 and gamed.score == 0.0
+    assert gamed.graded == 0.0 and gamed.binary == 0.0
     assert "grader" in gamed.rationale
 
 
@@ -240,3 +240,19 @@ def test_replies_the_user_complains_about_fail_the_judge() -> None:
             complaints += 1
             assert not judge.judge(context, reply).passed
     assert complaints >= 15
+
+
+@pytest.mark.parametrize("passing", [True, False])
+def test_response_score_binary_and_graded_are_the_two_reward_modes(passing: bool) -> None:
+    criteria = dict.fromkeys(CRITERIA, True) | ({} if passing else {"engaging": False})
+    verdict = ResponseScore(criteria)
+    assert verdict.binary == verdict.value("binary") == (1.0 if passing else 0.0)
+    assert verdict.graded == verdict.value("graded") == (1.0 if passing else 0.8)
+
+
+@pytest.mark.parametrize("passing", [True, False])
+def test_response_score_old_score_name_warns_and_returns_the_binary_reward(passing: bool) -> None:
+    verdict = ResponseScore(dict.fromkeys(CRITERIA, passing))
+    with pytest.warns(DeprecationWarning, match="ResponseScore.binary"):
+        old = verdict.score
+    assert old == verdict.binary == (1.0 if passing else 0.0)

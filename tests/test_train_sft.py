@@ -85,3 +85,84 @@ def test_one_sft_step_lowers_the_loss_on_a_fixed_batch(tmp_path: Path) -> None:
     trainer.train()
     assert loss() < before
     assert (batch["labels"] != -100).sum() < batch["attention_mask"].sum()  # only the turns carry loss
+
+
+class _RecordingTrainer:
+    """Stands in for a TRL trainer: records what the entry point built it with and what it saved."""
+
+    def __init__(self, calls: dict[str, Any], **kwargs: Any) -> None:
+        self.calls = calls
+        calls["kwargs"] = kwargs
+        self.model = "trained model"
+        self.accelerator = type("Accelerator", (), {"is_main_process": True})()
+
+    def train(self) -> None:
+        self.calls["trained"] = True
+
+    def save_model(self, path: str) -> None:
+        self.calls["model_saved_to"] = path
+
+
+class _RecordingTokenizer:
+    def __init__(self, calls: dict[str, Any]) -> None:
+        self.calls = calls
+
+    def save_pretrained(self, path: str) -> None:
+        self.calls["tokenizer_saved_to"] = path
+
+
+def _record_training(monkeypatch: pytest.MonkeyPatch, module: Any, factory: str) -> dict[str, Any]:
+    from agents.train import sft
+
+    calls: dict[str, Any] = {}
+    monkeypatch.setattr(sft, "load_policy", lambda path: calls.setdefault("loaded", (path, _RecordingTokenizer(calls))))
+    monkeypatch.setattr(module, factory, lambda model, tokenizer, **kwargs: _RecordingTrainer(calls, **kwargs))
+    return calls
+
+
+def test_sft_entry_point_trains_on_the_data_file_with_its_options_and_saves(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("datasets")
+    from agents.train import sft
+
+    data = tmp_path / "demo.jsonl"
+    write_sft_data(data, "heuristic", 1, split="test", seed=0, max_turns=2)
+    calls = _record_training(monkeypatch, sft, "make_sft_trainer")
+    sft.main(["--data", str(data), "--out", str(tmp_path / "out"), "--model", "ckpt", "--max-steps", "3"])
+    kwargs = calls.pop("kwargs")
+    assert len(kwargs.pop("dataset")) == 2  # one row per assistant turn
+    assert kwargs == {
+        "output_dir": str(tmp_path / "out"),
+        "learning_rate": 5e-5,
+        "per_device_train_batch_size": 4,
+        "num_train_epochs": 1.0,
+        "max_steps": 3,
+        "max_length": 1024,
+    }
+    assert calls["loaded"][0] == "ckpt" and calls["trained"]
+    assert calls["model_saved_to"] == calls["tokenizer_saved_to"] == str(tmp_path / "out")
+
+
+def test_grpo_entry_point_forwards_its_options_to_the_trainer_and_saves(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from agents.train import grpo
+
+    calls = _record_training(monkeypatch, grpo, "make_grpo_trainer")
+    grpo.main(["--out", str(tmp_path), "--steps", "2", "--batch-size", "4", "--learning-rate", "0.5", "--bf16"])
+    kwargs = calls.pop("kwargs")
+    rollout = kwargs.pop("rollout")
+    assert rollout.mode == "turn" and rollout.make_env().unwrapped.max_turns == 10
+    assert kwargs == {
+        "output_dir": str(tmp_path),
+        "learning_rate": 0.5,
+        "per_device_train_batch_size": 4,
+        "episodes": 8,
+        "max_steps": 2,
+        "num_generations": 4,
+        "max_completion_length": 192,
+        "beta": 0.04,
+        "bf16": True,
+    }
+    assert calls["loaded"][0] is None and calls["trained"] and calls["model_saved_to"] == str(tmp_path)

@@ -30,7 +30,6 @@ the tool's result; ``get_reward`` returns the episode's return.
 
 from __future__ import annotations
 
-import argparse
 import os
 import re
 from collections import deque
@@ -261,41 +260,36 @@ class RLPAToolEnv:
 
 def main(argv: Sequence[str] | None = None) -> None:
     """``python -m agents.train.grpo``: GRPO on RLPA from a checkpoint; saves the trained policy."""
-    from agents.train.sft import load_policy, train_and_save
+    from agents.train.sft import train_from_args, training_parser
 
-    parser = argparse.ArgumentParser(description="GRPO on RLPA with TRL (turn-level groups or whole episodes).")
-    parser.add_argument("--model", default=None, help="local checkpoint directory (default: embedded SmolLM2-135M)")
-    parser.add_argument("--out", required=True, help="where to save the trained policy")
+    parser = training_parser(
+        "GRPO on RLPA with TRL (turn-level groups or whole episodes).",
+        learning_rate=1e-6,
+        batch_size=8,
+        batch_help="rows per device and step (a multiple of num-generations)",
+    )
     parser.add_argument("--env", default="RLPA-v0")
     parser.add_argument("--mode", choices=("turn", "episode"), default="turn")
     parser.add_argument("--max-turns", type=int, default=10, help="turns per training episode")
     parser.add_argument("--steps", type=int, default=100)
     parser.add_argument("--num-generations", type=int, default=4)
-    parser.add_argument(
-        "--batch-size", type=int, default=8, help="rows per device and step (a multiple of num-generations)"
-    )
     parser.add_argument("--max-completion-length", type=int, default=192)
-    parser.add_argument("--learning-rate", type=float, default=1e-6)
     parser.add_argument("--beta", type=float, default=0.04)
     parser.add_argument("--bf16", action="store_true")
     args = parser.parse_args(argv)
     os.environ.setdefault("TRL_EXPERIMENTAL_SILENCE", "1")
-    model, tokenizer = load_policy(args.model)
-    trainer = make_grpo_trainer(
-        model,
-        tokenizer,
-        args.out,
-        rollout=RLPARollout(args.env, mode=args.mode, max_turns=args.max_turns),
+    rollout = RLPARollout(args.env, mode=args.mode, max_turns=args.max_turns)
+    train_from_args(
+        args,
+        make_grpo_trainer,
+        rollout=rollout,
         episodes=args.steps * args.batch_size,
         max_steps=args.steps,
         num_generations=args.num_generations,
-        per_device_train_batch_size=args.batch_size,
         max_completion_length=args.max_completion_length,
-        learning_rate=args.learning_rate,
         beta=args.beta,
         bf16=args.bf16,
     )
-    train_and_save(trainer, tokenizer, args.out)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ and ``TransformersAgent`` load.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -100,31 +100,57 @@ def load_policy(model_path: str | None = None) -> tuple[Any, Any]:
     return model, tokenizer
 
 
-def main(argv: Sequence[str] | None = None) -> None:
-    """``python -m agents.train.sft``: fine-tune on a ``make-sft-data`` file and save the checkpoint."""
-    parser = argparse.ArgumentParser(description="SFT warm start on RLPA demonstrations (TRL SFTTrainer).")
-    parser.add_argument("--data", required=True, help="JSONL from `rlpa-env make-sft-data`")
-    parser.add_argument("--out", required=True, help="where to save the fine-tuned checkpoint")
+def training_parser(
+    description: str, *, learning_rate: float, batch_size: int, batch_help: str | None = None
+) -> argparse.ArgumentParser:
+    """The options every training entry point takes: ``--model``, ``--out``, ``--learning-rate``, ``--batch-size``.
+
+    ``train_from_args`` reads these four; each entry point adds its own options to the parser.
+    """
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--model", default=None, help="local checkpoint directory (default: embedded SmolLM2-135M)")
-    parser.add_argument("--epochs", type=float, default=1.0)
-    parser.add_argument("--max-steps", type=int, default=-1)
-    parser.add_argument("--learning-rate", type=float, default=5e-5)
-    parser.add_argument("--batch-size", type=int, default=4)
-    parser.add_argument("--max-length", type=int, default=1024)
-    args = parser.parse_args(argv)
+    parser.add_argument("--out", required=True, help="where to save the trained checkpoint (model and tokenizer)")
+    parser.add_argument("--learning-rate", type=float, default=learning_rate)
+    parser.add_argument("--batch-size", type=int, default=batch_size, help=batch_help)
+    return parser
+
+
+def train_from_args(args: argparse.Namespace, make_trainer: Callable[..., Any], **trainer_kwargs: Any) -> Any:
+    """Load ``args.model`` (``load_policy``), build ``make_trainer``, train and save to ``args.out``; return the model.
+
+    ``make_trainer`` (``make_sft_trainer`` or ``make_grpo_trainer``) gets the model, the tokenizer,
+    ``output_dir=args.out``, the learning rate and per-device batch size of ``training_parser``'s
+    options, and ``trainer_kwargs``.
+    """
     model, tokenizer = load_policy(args.model)
-    trainer = make_sft_trainer(
+    trainer = make_trainer(
         model,
         tokenizer,
-        sft_dataset(read_sft_data(args.data)),
-        args.out,
-        num_train_epochs=args.epochs,
-        max_steps=args.max_steps,
+        output_dir=args.out,
         learning_rate=args.learning_rate,
         per_device_train_batch_size=args.batch_size,
+        **trainer_kwargs,
+    )
+    return train_and_save(trainer, tokenizer, args.out)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """``python -m agents.train.sft``: fine-tune on a ``make-sft-data`` file and save the checkpoint."""
+    parser = training_parser("SFT warm start on RLPA demonstrations with TRL.", learning_rate=5e-5, batch_size=4)
+    parser.add_argument("--data", required=True, help="JSONL from `rlpa-env make-sft-data`")
+    parser.add_argument("--epochs", type=float, default=1.0)
+    parser.add_argument("--max-steps", type=int, default=-1)
+    parser.add_argument("--max-length", type=int, default=1024)
+    args = parser.parse_args(argv)
+    dataset = sft_dataset(read_sft_data(args.data))
+    train_from_args(
+        args,
+        make_sft_trainer,
+        dataset=dataset,
+        num_train_epochs=args.epochs,
+        max_steps=args.max_steps,
         max_length=args.max_length,
     )
-    train_and_save(trainer, tokenizer, args.out)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""One setting that puts every model-backed role (LLM user, LLM profile scorer, LLM judge) on one backend.
+"""One setting that puts every model-backed role (LLM user, profile scorer, judge, alignment grader) on one backend.
 
 A *backend setting* is one of:
 
@@ -15,8 +15,10 @@ A *backend setting* is one of:
 ``cache_path`` wraps the backend in a ``CachedBackend`` (completions kept on disk, so a rerun with the
 same seeds replays without running the model). The environment takes the setting as
 ``gymnasium.make(id, backend=..., backend_kwargs={...})`` and hands the one backend to every role
-named ``"llm"`` whose own kwargs do not choose a backend; ``llm_env_kwargs`` also switches all three
-roles to ``"llm"``, which is what ``rlpa-env evaluate --backend`` and the examples use.
+named ``"llm"`` (user, profile scorer, response judge, alignment grader) whose own kwargs do not
+choose a backend; ``llm_env_kwargs`` also switches the user and both judges to ``"llm"`` (and, with
+``llm_alignment=True``, the alignment grader), which is what ``rlpa-env evaluate --backend`` and the
+examples use.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ MODEL_BACKED_ROLES: Mapping[str, frozenset[str]] = {
     "user": frozenset({"llm"}),
     "profile_scorer": frozenset({"llm"}),
     "response_judge": frozenset({"llm"}),
+    "alignment_grader": frozenset({"llm"}),
 }
 """For each environment role, the registered names that run on a ``ChatBackend`` (their ``backend`` kwarg)."""
 
@@ -103,23 +106,22 @@ def llm_env_kwargs(
     backend: str | ChatBackend = EMBEDDED,
     model: str | None = None,
     cache_path: str | Path | None = None,
+    *,
+    llm_alignment: bool = False,
     **backend_kwargs: Any,
 ) -> dict[str, Any]:
     """``gymnasium.make`` kwargs that run the user and both judges as LLMs on one backend setting.
 
     ``gymnasium.make("RLPA-Test-v0", **llm_env_kwargs("http://127.0.0.1:8080/v1", "my-model"))`` plays
     the test split with the LLM user and judges on that server; ``llm_env_kwargs()`` puts them on the
-    embedded model. ``backend_kwargs`` go to the backend (``api_key``, ``read_timeout``, ...).
+    embedded model. ``llm_alignment=True`` grades alignment with the LLM grader on the same backend too
+    (``1 + distractors`` more calls per turn; the default keeps the deterministic rule grader, so AL
+    stays comparable across runs). ``backend_kwargs`` go to the backend (``api_key``, ``read_timeout``, ...).
     """
     options: dict[str, Any] = dict(backend_kwargs)
     if model is not None:
         options["model"] = model
     if cache_path is not None:
         options["cache_path"] = cache_path
-    return {
-        "user": "llm",
-        "profile_scorer": "llm",
-        "response_judge": "llm",
-        "backend": backend,
-        "backend_kwargs": options,
-    }
+    roles = ("user", "profile_scorer", "response_judge", *(("alignment_grader",) if llm_alignment else ()))
+    return {**dict.fromkeys(roles, "llm"), "backend": backend, "backend_kwargs": options}

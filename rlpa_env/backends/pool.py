@@ -8,8 +8,9 @@ spread over N replicas. The replicas must serve the same model with the same set
 reports the first replica's ``model_name``, and which replica answers a request must not matter.
 
 It is safe to call from many threads; each replica keeps its own bound (``max_concurrency`` of an
-``OpenAICompatibleBackend``). ``complete_batch`` spreads the conversations over the replicas
-concurrently and returns the answers in order.
+``OpenAICompatibleBackend``). ``complete`` and ``complete_batch`` come from ``ChatBackendBase`` (the
+options are checked once); a batch is spread over the replicas concurrently and the answers come
+back in order.
 """
 
 from __future__ import annotations
@@ -18,10 +19,10 @@ import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 
-from rlpa_env.backends.base import ChatBackend, Messages
+from rlpa_env.backends.base import ChatBackend, ChatBackendBase, Messages
 
 
-class ReplicaPoolBackend:
+class ReplicaPoolBackend(ChatBackendBase):
     """Routes each request to the least busy of ``replicas`` (see the module docstring)."""
 
     def __init__(self, replicas: Sequence[ChatBackend]) -> None:
@@ -35,9 +36,7 @@ class ReplicaPoolBackend:
         self._in_flight = [0] * len(self.replicas)
         self._lock = threading.Lock()
 
-    def complete(
-        self, messages: Messages, *, max_tokens: int = 256, temperature: float = 0.0, seed: int | None = None
-    ) -> str:
+    def _complete_one(self, messages: Messages, max_tokens: int, temperature: float, seed: int | None) -> str:
         """Complete one conversation on the least busy replica."""
         with self._lock:
             index = min(range(len(self.replicas)), key=self._in_flight.__getitem__)
@@ -48,21 +47,15 @@ class ReplicaPoolBackend:
             with self._lock:
                 self._in_flight[index] -= 1
 
-    def complete_batch(
-        self,
-        conversations: Sequence[Messages],
-        *,
-        max_tokens: int = 256,
-        temperature: float = 0.0,
-        seed: int | None = None,
+    def _complete_batch(
+        self, conversations: list[Messages], max_tokens: int, temperature: float, seed: int | None
     ) -> list[str]:
-        """Complete several conversations spread over the replicas; result ``i`` answers ``conversations[i]``."""
-        if not conversations:
-            return []
+        """Spread the conversations over the replicas concurrently; one conversation goes straight to one."""
+        if len(conversations) <= 1:
+            return super()._complete_batch(conversations, max_tokens, temperature, seed)
         with ThreadPoolExecutor(max_workers=min(len(self.replicas), len(conversations))) as pool:
             futures = [
-                pool.submit(self.complete, messages, max_tokens=max_tokens, temperature=temperature, seed=seed)
-                for messages in conversations
+                pool.submit(self._complete_one, messages, max_tokens, temperature, seed) for messages in conversations
             ]
             return [future.result() for future in futures]
 

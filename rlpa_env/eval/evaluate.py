@@ -150,16 +150,7 @@ def evaluate(
     finally:
         env.close()
     summaries = [
-        EpisodeSummary(
-            index=index,
-            seed=episode_seed,
-            profile_id=episode.profile_id,
-            turns=len(episode.turns),
-            total_reward=episode.total_reward,
-            final_profile_f1=episode.final_profile_f1,
-            stop_reason=episode.stop_reason,
-            failure=episode.failure,
-        )
+        EpisodeSummary.of(index, episode_seed, episode)
         for index, (episode_seed, episode) in enumerate(zip(seeds, played, strict=True))
     ]
     total_s = time.perf_counter() - started

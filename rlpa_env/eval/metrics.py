@@ -261,24 +261,23 @@ class ShiftMetrics:
     revealed_f1_after: float
 
 
+_PHASED_VALUES: dict[str, Callable[[TurnRecord], float]] = {
+    "alignment": turn_alignment,
+    "profile_f1": lambda turn: turn.profile_f1,
+    "revealed_f1": lambda turn: turn.profile_f1_revealed,
+}
+"""The per-turn values ``ShiftMetrics`` compares before and after the shift, by field-name prefix."""
+
+
 def shift_metrics(episodes: Sequence[Episode], max_turns: int, shift_turn: int) -> ShiftMetrics:
     """AL and profile F1 up to versus after the preference shift that follows turn ``shift_turn``."""
     if not 1 <= shift_turn < max_turns:
         raise ValueError(f"shift_turn must be within 1..{max_turns - 1} so both phases have turns, got {shift_turn}")
-    al_before, al_after = _phase_means(turn_matrix(episodes, max_turns, turn_alignment), shift_turn)
-    f1_before, f1_after = _phase_means(turn_matrix(episodes, max_turns, lambda t: t.profile_f1), shift_turn)
-    revealed_before, revealed_after = _phase_means(
-        turn_matrix(episodes, max_turns, lambda t: t.profile_f1_revealed), shift_turn
-    )
-    return ShiftMetrics(
-        shift_turn=shift_turn,
-        alignment_before=al_before,
-        alignment_after=al_after,
-        profile_f1_before=f1_before,
-        profile_f1_after=f1_after,
-        revealed_f1_before=revealed_before,
-        revealed_f1_after=revealed_after,
-    )
+    phases: dict[str, float] = {}
+    for name, value in _PHASED_VALUES.items():
+        before, after = _phase_means(turn_matrix(episodes, max_turns, value), shift_turn)
+        phases[f"{name}_before"], phases[f"{name}_after"] = before, after
+    return ShiftMetrics(shift_turn=shift_turn, **phases)
 
 
 @dataclass(frozen=True)

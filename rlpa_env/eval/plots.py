@@ -10,7 +10,10 @@ between the last turn before the shift and the first after it.
 
 from __future__ import annotations
 
+import functools
+import warnings
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -59,33 +62,82 @@ def _marker(turns: int) -> str | None:
     return "o" if turns <= 20 else None
 
 
-def plot_alignment_curve(
-    alignment_levels: Sequence[float | None],
-    pass_rates: Sequence[float | None],
+@dataclass(frozen=True)
+class TurnCurves:
+    """One per-turn figure of a report: two curves of ``Metrics`` (the first solid, the second dotted).
+
+    Attributes:
+        fields: The two ``Metrics`` fields (per-turn tuples) drawn.
+        labels: Their legend labels.
+        ylabel: The y axis label; the axis runs from 0 to ``top``.
+        top: The top of the y axis.
+        scales: Factors the two curves are multiplied by (the pass rate is drawn as a percentage).
+    """
+
+    fields: tuple[str, str]
+    labels: tuple[str, str]
+    ylabel: str
+    top: float
+    scales: tuple[float, float] = (1.0, 1.0)
+
+
+ALIGNMENT_CURVES = TurnCurves(
+    fields=("alignment_levels", "pass_rates"),
+    labels=("alignment level AL(k)", "pass rate (%)"),
+    ylabel="score (0-100)",
+    top=100.0,
+    scales=(1.0, 100.0),
+)
+"""AL(k) (0-100) and the all-criteria pass rate (as a percentage) per turn."""
+PROFILE_F1_CURVES = TurnCurves(
+    fields=("profile_f1", "revealed_profile_f1"),
+    labels=("F1 vs whole hidden profile", "F1 vs facts revealed so far"),
+    ylabel="profile F1",
+    top=1.0,
+)
+"""Mean profile F1 per turn against the whole hidden profile and against the revealed facts."""
+
+
+def plot_turn_curves(
+    figure: TurnCurves, metrics: Any, path: str | Path, *, title: str, shift_turn: int | None = None
+) -> Path:
+    """Plot the two curves ``figure`` names, read from ``metrics`` (a ``Metrics``), into ``path``."""
+    curves = [getattr(metrics, name) for name in figure.fields]
+    return _plot_pair(figure, *curves, path, title=title, shift_turn=shift_turn)
+
+
+def _plot_pair(
+    figure: TurnCurves,
+    first: Sequence[float | None],
+    second: Sequence[float | None],
     path: str | Path,
     *,
     title: str,
     shift_turn: int | None = None,
 ) -> Path:
-    """Plot AL(k) (0-100) and the all-criteria pass rate (as a percentage) per turn into ``path``."""
-    curves = ((_values(alignment_levels), "alignment level AL(k)"), (_values(pass_rates, 100.0), "pass rate (%)"))
-    return _plot_turn_curves(curves, path, title=title, ylabel="score (0-100)", top=100.0, shift_turn=shift_turn)
-
-
-def plot_profile_f1_curve(
-    profile_f1: Sequence[float | None],
-    revealed_profile_f1: Sequence[float | None],
-    path: str | Path,
-    *,
-    title: str,
-    shift_turn: int | None = None,
-) -> Path:
-    """Plot mean profile F1 per turn against the whole hidden profile and against the revealed facts."""
-    curves = (
-        (_values(profile_f1), "F1 vs whole hidden profile"),
-        (_values(revealed_profile_f1), "F1 vs facts revealed so far"),
+    curves = tuple(
+        (_values(curve, scale), label)
+        for curve, scale, label in zip((first, second), figure.scales, figure.labels, strict=True)
     )
-    return _plot_turn_curves(curves, path, title=title, ylabel="profile F1", top=1.0, shift_turn=shift_turn)
+    return _plot_turn_curves(curves, path, title=title, ylabel=figure.ylabel, top=figure.top, shift_turn=shift_turn)
+
+
+_DEPRECATED_PLOTS = {"plot_alignment_curve": ALIGNMENT_CURVES, "plot_profile_f1_curve": PROFILE_F1_CURVES}
+
+
+def __getattr__(name: str) -> Any:
+    """``plot_alignment_curve`` / ``plot_profile_f1_curve(first, second, path, *, title, shift_turn)``: deprecated.
+
+    Kept for one release; use ``plot_turn_curves(ALIGNMENT_CURVES or PROFILE_F1_CURVES, metrics, path, ...)``.
+    """
+    if name not in _DEPRECATED_PLOTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    warnings.warn(
+        f"rlpa_env.eval.plots.{name} is deprecated; use plot_turn_curves with ALIGNMENT_CURVES or PROFILE_F1_CURVES",
+        DeprecationWarning,
+        stacklevel=2,
+    )
+    return functools.partial(_plot_pair, _DEPRECATED_PLOTS[name])
 
 
 def _plot_turn_curves(

@@ -72,6 +72,20 @@ class EpisodeSummary:
     stop_reason: str | None
     failure: str | None
 
+    @classmethod
+    def of(cls, index: int, seed: int, episode: Episode) -> EpisodeSummary:
+        """The summary of ``episode``, the ``index``-th of its run, which was reset with ``seed``."""
+        return cls(
+            index=index,
+            seed=seed,
+            profile_id=episode.profile_id,
+            turns=len(episode.turns),
+            total_reward=episode.total_reward,
+            final_profile_f1=episode.final_profile_f1,
+            stop_reason=episode.stop_reason,
+            failure=episode.failure,
+        )
+
 
 @dataclass(frozen=True)
 class Timing:
@@ -137,7 +151,7 @@ class Report:
 
     def save(self, out_dir: str | Path) -> dict[str, Path]:
         """Write the report files (see the module docstring) into ``out_dir``; return their paths by name."""
-        from rlpa_env.eval.plots import plot_alignment_curve, plot_profile_f1_curve
+        from rlpa_env.eval.plots import ALIGNMENT_CURVES, PROFILE_F1_CURVES, plot_turn_curves
 
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
@@ -152,12 +166,8 @@ class Report:
                 handle.write(json.dumps(jsonable(record), allow_nan=False) + "\n")
         shift_turn = self.metrics.shift.shift_turn if self.metrics.shift else None
         title = f"{self.agent} on {self.env_id} ({self.scenario}, {self.metrics.episodes} episodes)"
-        metrics = self.metrics
-        for name, plot, curves in (
-            (ALIGNMENT_PLOT, plot_alignment_curve, (metrics.alignment_levels, metrics.pass_rates)),
-            (PROFILE_F1_PLOT, plot_profile_f1_curve, (metrics.profile_f1, metrics.revealed_profile_f1)),
-        ):
-            paths[name] = plot(*curves, out / name, title=title, shift_turn=shift_turn)
+        for name, curves in ((ALIGNMENT_PLOT, ALIGNMENT_CURVES), (PROFILE_F1_PLOT, PROFILE_F1_CURVES)):
+            paths[name] = plot_turn_curves(curves, self.metrics, out / name, title=title, shift_turn=shift_turn)
         paths[MARKDOWN_FILE].write_text(render_markdown(self.to_dict(), plots=True), encoding="utf-8")
         return paths
 

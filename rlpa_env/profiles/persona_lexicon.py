@@ -34,6 +34,7 @@ from types import MappingProxyType
 from typing import Any
 
 from rlpa_env.profiles.catalog import CATALOG
+from rlpa_env.profiles.types import record_dict
 
 OTHER = "other"
 CONFIDENT_SCORE = 2
@@ -353,16 +354,8 @@ class Classification:
     cues: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict of every field."""
-        return {
-            "category": self.category,
-            "score": self.score,
-            "runner_up": self.runner_up,
-            "runner_up_score": self.runner_up_score,
-            "confident": self.confident,
-            "method": self.method,
-            "cues": list(self.cues),
-        }
+        """A JSON-ready dict of every field (``record_dict``)."""
+        return record_dict(self)
 
 
 @lru_cache(maxsize=16384)

@@ -199,13 +199,16 @@ def sentences(text: str) -> list[str]:
     return found
 
 
+def _same_in_every_person(lower: str) -> bool:
+    """Modals and past tenses do not change with the subject: "can", "grew", "started"."""
+    return lower in _MODALS or lower in _PAST_IRREGULAR or lower.endswith("ed")
+
+
 def third_person_singular(verb: str) -> str:
     """``enjoy`` -> ``enjoys``, ``watch`` -> ``watches``, ``study`` -> ``studies``, ``are`` -> ``is``."""
     lower = verb.lower()
-    if lower in _PLURAL_TO_SINGULAR:
-        return _PLURAL_TO_SINGULAR[lower]
-    if lower in _MODALS or lower in _PAST_IRREGULAR or lower.endswith("ed"):
-        return verb
+    if lower in _PLURAL_TO_SINGULAR or _same_in_every_person(lower):
+        return _PLURAL_TO_SINGULAR.get(lower, verb)
     if lower.endswith(("s", "sh", "ch", "x", "z", "o")):
         return verb + "es"
     if lower.endswith("y") and len(lower) > 2 and lower[-2] not in "aeiou":
@@ -450,10 +453,8 @@ def atomic_clauses(text: str) -> list[Clause]:
 
 def _first_person_verb(verb: str) -> str:
     lower = verb.lower()
-    if lower in _FIRST_PERSON:
-        return _FIRST_PERSON[lower]
-    if lower in _MODALS or lower in _PAST_IRREGULAR or lower.endswith("ed"):
-        return lower
+    if lower in _FIRST_PERSON or _same_in_every_person(lower):
+        return _FIRST_PERSON.get(lower, lower)
     if lower.endswith("ies") and len(lower) > 4:
         return lower[:-3] + "y"
     if lower.endswith(("ches", "shes", "sses", "xes", "zes", "oes")):

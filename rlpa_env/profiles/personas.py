@@ -68,7 +68,7 @@ from rlpa_env.profiles.persona_lexicon import (
 )
 from rlpa_env.profiles.persona_text import Clause, atomic_clauses, first_person, first_person_phrase
 from rlpa_env.profiles.personality import PersonalityStyle, style_from_personality
-from rlpa_env.profiles.types import Fact, FactKind, Profile, StylePreferences
+from rlpa_env.profiles.types import Fact, FactKind, Profile, StylePreferences, record_dict
 from rlpa_env.text import STOPWORDS, polarity, tokens
 
 Pairing = Literal["cross", "zip"]
@@ -185,15 +185,10 @@ class Placement:
     classification: Classification
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict of every field."""
-        return {
-            "persona_id": self.persona_id,
-            "sentence": self.sentence,
-            "clause": self.clause,
-            "fact_id": self.fact_id,
-            "kind": self.kind,
-            **self.classification.to_dict(),
-        }
+        """A JSON-ready dict of every field, the classification's fields flattened into it."""
+        data = record_dict(self)
+        data.update(data.pop("classification"))
+        return data
 
 
 @dataclass(frozen=True)

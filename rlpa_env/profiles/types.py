@@ -8,9 +8,10 @@ scorer should accept (for "pediatric nurse": "children's nurse", "paediatric nur
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from typing import Any, Literal, get_args
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, fields, is_dataclass
+from functools import cache
+from typing import Any, Literal, get_args, get_origin, get_type_hints
 
 FactKind = Literal["attribute", "like", "dislike", "style"]
 Verbosity = Literal["brief", "balanced", "detailed"]
@@ -20,6 +21,44 @@ FACT_KINDS: tuple[str, ...] = get_args(FactKind)
 VERBOSITIES: tuple[str, ...] = get_args(Verbosity)
 TONES: tuple[str, ...] = get_args(Tone)
 MAX_INTIMACY = 2
+
+
+def record_dict(record: Any) -> dict[str, Any]:
+    """Every field of the dataclass ``record`` as JSON-ready data: nested records become dicts, tuples lists.
+
+    Unlike ``dataclasses.asdict`` it does not deep-copy the leaves, and it picks each field's
+    conversion once per class from the field's type, which keeps ``info["privileged"]["profile"]``
+    cheap enough to build every step.
+    """
+    return {
+        name: getattr(record, name) if convert is None else convert(getattr(record, name))
+        for name, convert in _record_layout(type(record))
+    }
+
+
+@cache
+def _record_layout(record_type: type) -> tuple[tuple[str, Callable[[Any], Any] | None], ...]:
+    """Each field of ``record_type`` with its conversion to JSON data (``None``: kept as is), from its type."""
+    hints = get_type_hints(record_type)
+    return tuple((record_field.name, _conversion(hints[record_field.name])) for record_field in fields(record_type))
+
+
+_PLAIN_TYPES = frozenset((str, int, float, bool, type(None)))
+
+
+def _conversion(hint: Any) -> Callable[[Any], Any] | None:
+    if hint in _PLAIN_TYPES or get_origin(hint) is Literal:
+        return None
+    arguments = get_args(hint)
+    if get_origin(hint) is tuple and len(arguments) == 2 and arguments[0] in _PLAIN_TYPES and arguments[1] is ...:
+        return list
+    return _json_value
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, tuple | list):
+        return [_json_value(item) for item in value]
+    return record_dict(value) if is_dataclass(value) else value
 
 
 @dataclass(frozen=True)
@@ -68,18 +107,8 @@ class Fact:
         return self  # immutable: environment snapshots share facts instead of copying them
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict; ``Fact.from_dict`` inverts it."""
-        return {
-            "id": self.id,
-            "category": self.category,
-            "value": self.value,
-            "text": self.text,
-            "utterances": list(self.utterances),
-            "keywords": list(self.keywords),
-            "aliases": list(self.aliases),
-            "kind": self.kind,
-            "intimacy": self.intimacy,
-        }
+        """A JSON-ready dict of every field (``record_dict``); ``Fact.from_dict`` inverts it."""
+        return record_dict(self)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Fact:
@@ -165,13 +194,9 @@ class Profile:
 
         ``persona`` is present only when set, so generated profiles serialise as before.
         """
-        data: dict[str, Any] = {
-            "id": self.id,
-            "facts": [fact.to_dict() for fact in self.facts],
-            "style": {"verbosity": self.style.verbosity, "tone": self.style.tone},
-        }
-        if self.persona:
-            data["persona"] = self.persona
+        data = record_dict(self)
+        if not self.persona:
+            del data["persona"]
         return data
 
     @classmethod

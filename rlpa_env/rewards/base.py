@@ -10,6 +10,7 @@ scored turn that the env's ``info``, the episode records and the metrics all rea
 from __future__ import annotations
 
 import functools
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, Protocol, runtime_checkable
@@ -148,7 +149,12 @@ class JudgeContext:
 
 @dataclass(frozen=True)
 class ResponseScore:
-    """A verdict on one reply: one bool per criterion in ``CRITERIA`` and a short rationale."""
+    """A verdict on one reply: one bool per criterion in ``CRITERIA`` and a short rationale.
+
+    The reward it gives is ``value(mode)``: ``binary`` (1.0 when every criterion holds, the paper's
+    reward) or ``graded`` (the fraction that hold). ``failure`` is set when a model-backed judge could
+    not judge.
+    """
 
     criteria: Mapping[str, bool]
     rationale: str = ""
@@ -160,18 +166,28 @@ class ResponseScore:
         return all(self.criteria.get(name, False) for name in CRITERIA)
 
     @property
-    def score(self) -> float:
-        """1.0 when ``passed`` else 0.0."""
+    def binary(self) -> float:
+        """The response reward in mode ``"binary"``: 1.0 when ``passed`` else 0.0."""
         return 1.0 if self.passed else 0.0
 
     @property
     def graded(self) -> float:
-        """The fraction of criteria that hold."""
+        """The response reward in mode ``"graded"``: the fraction of criteria that hold."""
         return sum(bool(self.criteria.get(name, False)) for name in CRITERIA) / len(CRITERIA)
 
+    @property
+    def score(self) -> float:
+        """Deprecated name of ``binary`` (kept for one release; it was easy to confuse with ``ProfileScorer.score``)."""
+        warnings.warn(
+            "ResponseScore.score is deprecated; use ResponseScore.binary (or .value(mode))",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return self.binary
+
     def value(self, mode: ResponseRewardMode) -> float:
-        """The response reward under ``mode`` (``"binary"`` or ``"graded"``)."""
-        return self.score if mode == "binary" else self.graded
+        """The response reward under ``mode``: ``binary`` for ``"binary"``, ``graded`` for ``"graded"``."""
+        return self.binary if mode == "binary" else self.graded
 
 
 @runtime_checkable
