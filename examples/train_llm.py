@@ -97,14 +97,16 @@ def evaluate_baseline(name: str, args: argparse.Namespace) -> dict[str, Any]:
     )
 
 
-def print_table(rows: Sequence[dict[str, Any]]) -> None:
-    print(f"\n{'policy':<22}{'format-valid':>22}{'return':>22}{'final F1':>22}{'AL (criteria share)':>24}")
-    for row in rows:
-        cells = [
-            f"{row[k]:.3f} [{row[k + '_ci'][0]:.3f}, {row[k + '_ci'][1]:.3f}]"
-            for k in ("format_valid", "return", "final_f1", "al")
-        ]
-        print(f"{row['policy']:<22}" + "".join(f"{c:>22}" for c in cells[:3]) + f"{cells[3]:>24}")
+TABLE_HEADER = f"{'policy':<22}{'format-valid':>22}{'return':>22}{'final F1':>22}{'AL (criteria share)':>24}"
+
+
+def table_row(row: dict[str, Any]) -> str:
+    """One line of the results table: each metric's mean and 95% interval."""
+    cells = [
+        f"{row[k]:.3f} [{row[k + '_ci'][0]:.3f}, {row[k + '_ci'][1]:.3f}]"
+        for k in ("format_valid", "return", "final_f1", "al")
+    ]
+    return f"{row['policy']:<22}" + "".join(f"{c:>22}" for c in cells[:3]) + f"{cells[3]:>24}"
 
 
 def save_reward_curve(history: Sequence[dict[str, Any]], path: Path) -> list[float]:
@@ -155,12 +157,20 @@ def main() -> None:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     timings: dict[str, float] = {}
-    rows = [evaluate_baseline("heuristic", args), evaluate_baseline("random", args)]
+    rows: list[dict[str, Any]] = []
+
+    def report(row: dict[str, Any]) -> None:
+        rows.append(row)
+        print(table_row(row), flush=True)
+
+    print(TABLE_HEADER, flush=True)
+    report(evaluate_baseline("heuristic", args))
+    report(evaluate_baseline("random", args))
 
     model, tokenizer = load_policy(args.model)
     started = time.perf_counter()
     if not args.skip_before:
-        rows.append(evaluate_model("before SFT", model, tokenizer, args))
+        report(evaluate_model("before SFT", model, tokenizer, args))
     timings["eval_before_s"] = time.perf_counter() - started
 
     started = time.perf_counter()
@@ -179,7 +189,7 @@ def main() -> None:
     model = train_and_save(trainer, tokenizer, out / "sft")
     timings["sft_s"] = time.perf_counter() - started
     started = time.perf_counter()
-    rows.append(evaluate_model("after SFT", model, tokenizer, args))
+    report(evaluate_model("after SFT", model, tokenizer, args))
     timings["eval_sft_s"] = time.perf_counter() - started
 
     started = time.perf_counter()
@@ -201,10 +211,11 @@ def main() -> None:
     timings["grpo_s"] = time.perf_counter() - started
     curve = save_reward_curve(grpo.state.log_history, out / "reward_curve.png")
     started = time.perf_counter()
-    rows.append(evaluate_model("after GRPO", grpo.model, tokenizer, args))
+    report(evaluate_model("after GRPO", grpo.model, tokenizer, args))
     timings["eval_grpo_s"] = time.perf_counter() - started
 
-    print_table(rows)
+    print("\n" + TABLE_HEADER)
+    print("\n".join(table_row(row) for row in rows))
     print(f"\nGRPO mean reward per step: {', '.join(f'{r:.3f}' for r in curve)}")
     print(f"reward curve: {out / 'reward_curve.png'}; checkpoints: {out / 'sft'}, {out / 'grpo'}")
     print("timings: " + ", ".join(f"{k} {v:.0f}" for k, v in timings.items()))
