@@ -20,7 +20,7 @@ processes used per N: wall time can only fall as far as idle cores allow, while 
 what running in parallel costs.
 
 Usage: ``python benchmarks/eval_scaling.py [--part scripted|llm|both] [--rounds 3] [--slots 4]
-[--server-threads 1] [--llm-episodes 8] [--llm-turns 3]``.
+[--server-threads 1] [--gguf PATH] [--llm-episodes 8] [--llm-turns 3]``.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ import os
 import resource
 import statistics
 import sys
+import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -86,26 +87,53 @@ def scripted(rounds: int) -> None:
         print(f"  N = {num_envs:2d}: {median:.2f} CPU s in all processes (x{median / base_cpu:.2f} of N = 1's)")
 
 
-def llm(slots: int, threads: int, episodes: int, turns: int, log_dir: Path) -> None:
+def server_counters(base_url: str) -> dict[str, float]:
+    """llama-server's cumulative ``/metrics`` counters (``llamacpp:NAME`` -> value), plus ``busy_slots_total``.
+
+    Whole seconds are what the server reports; ``busy_slots_total`` is the mean busy slots per decode call
+    times the decode calls, so differences of it count slot-steps.
+    """
+    with urllib.request.urlopen(base_url.removesuffix("/v1") + "/metrics", timeout=10) as response:
+        lines = response.read().decode().splitlines()
+    values = {
+        name.removeprefix("llamacpp:"): float(value)
+        for name, value in (line.split() for line in lines if line.startswith("llamacpp:"))
+    }
+    values["busy_slots_total"] = values["n_busy_slots_per_decode"] * values["n_decode_total"]
+    return values
+
+
+def llm(slots: int, threads: int, gguf: Path | None, episodes: int, turns: int, log_dir: Path) -> None:
     """Part (b): user and judges on one ``llama-server`` with ``slots`` slots, N = 1, 2 and 4."""
     from rlpa_env.backends.config import llm_env_kwargs
     from rlpa_env.backends.native_server import native_llama_server
     from rlpa_env.backends.openai_backend import OpenAICompatibleBackend
 
     log_dir.mkdir(parents=True, exist_ok=True)
-    with native_llama_server(slots=slots, n_threads=threads, log_path=log_dir / "llama-server.log") as url:
+    log_path = log_dir / "llama-server.log"
+    with native_llama_server(
+        model_path=gguf, slots=slots, n_threads=threads, extra_args=["--metrics"], log_path=log_path
+    ) as url:
         backend = OpenAICompatibleBackend(url, SERVED_MODEL, read_timeout=600.0, max_concurrency=LLM_MAX_CONCURRENCY)
         backend.complete(WARM_UP, max_tokens=4)
-        print(f"(b) user and both judges on one llama-server, {slots} slots, {threads} thread(s), heuristic agent, "
-              f"{episodes} episodes of {turns} turns, max concurrency {LLM_MAX_CONCURRENCY} ({load()})")  # fmt: skip
+        model = gguf.name if gguf is not None else "the embedded SmolLM2 GGUF"
+        print(f"(b) user and both judges on one llama-server ({model}), {slots} slots, {threads} thread(s), "
+              f"heuristic agent, {episodes} episodes of {turns} turns, max concurrency {LLM_MAX_CONCURRENCY} "
+              f"({load()})")  # fmt: skip
         rates: dict[int, float] = {}
         for num_envs in LLM_NUM_ENVS:
+            before = server_counters(url)
             report = evaluate(
                 "heuristic", env_id="RLPA-LLM-v0", episodes=episodes, seed=0, num_envs=num_envs, progress=False,
                 max_concurrency=LLM_MAX_CONCURRENCY, max_turns=turns, **llm_env_kwargs(backend),
             )  # fmt: skip
             rates[num_envs] = episodes / report.timing.total_s
-            print(f"  N = {num_envs}: {report.timing.total_s:.1f} s, {len(report.failures)} failed episodes ({load()})")
+            work = {name: value - before[name] for name, value in server_counters(url).items()}
+            print(f"  N = {num_envs}: {report.timing.total_s:.1f} s, {len(report.failures)} failed episodes; server: "
+                  f"{work['prompt_tokens_total']:.0f} prompt tokens in {work['prompt_seconds_total']:.0f} s, "
+                  f"{work['tokens_predicted_total']:.0f} generated in {work['tokens_predicted_seconds_total']:.0f} s, "
+                  f"{work['busy_slots_total'] / max(work['n_decode_total'], 1):.2f} busy slots per decode "
+                  f"({load()})")  # fmt: skip
     print_rates(rates, max(LLM_NUM_ENVS), 2.0)
 
 
@@ -115,6 +143,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds of the scripted part (default 3)")
     parser.add_argument("--slots", type=int, default=4, help="llama-server slots of the llm part (default 4)")
     parser.add_argument("--server-threads", type=int, default=1, help="llama-server CPU threads (default 1)")
+    parser.add_argument("--gguf", type=Path, default=None, help="model of the llm part (default: the embedded GGUF)")
     parser.add_argument("--llm-episodes", type=int, default=8)
     parser.add_argument("--llm-turns", type=int, default=3)
     parser.add_argument("--log-dir", type=Path, default=Path("runs/eval_scaling"), help="llama-server's log")
@@ -128,7 +157,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"(b) skipped: no llama-server binary; build it with {BUILD_SCRIPT} or set ${LLAMA_SERVER_ENV}",
                   file=sys.stderr)  # fmt: skip
             return 1
-        llm(args.slots, args.server_threads, args.llm_episodes, args.llm_turns, args.log_dir)
+        llm(args.slots, args.server_threads, args.gguf, args.llm_episodes, args.llm_turns, args.log_dir)
     return 0
 
 

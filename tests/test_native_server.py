@@ -31,7 +31,7 @@ def test_find_llama_server_rejects_an_environment_path_that_is_not_executable(tm
     not_executable = tmp_path / "llama-server"
     not_executable.write_text("plain text")
     monkeypatch.setenv(LLAMA_SERVER_ENV, str(not_executable))
-    with pytest.raises(FileNotFoundError, match="RLPA_LLAMA_SERVER.*not an executable file"):
+    with pytest.raises(FileNotFoundError, match=r"RLPA_LLAMA_SERVER.*not an executable file"):
         find_llama_server()
 
 
@@ -57,7 +57,6 @@ def test_native_llama_server_rejects_a_size_below_one(option: str) -> None:
 # -- the real binary (slow) --------------------------------------------------------------------------
 
 
-
 def _built_binary() -> Path | None:
     try:
         return find_llama_server()
@@ -66,7 +65,8 @@ def _built_binary() -> Path | None:
 
 
 needs_binary = pytest.mark.skipif(
-    _built_binary() is None, reason="llama-server is not built; run scripts/build-llama-server.sh (tests never compile it)"
+    _built_binary() is None,
+    reason="llama-server is not built; run scripts/build-llama-server.sh (tests never compile it)",
 )
 QUESTIONS = [
     [{"role": "user", "content": "Name one fruit."}],
