@@ -11,7 +11,9 @@ torch, transformers, openai or llama_cpp):
   in-process by llama.cpp; the embedded SmolLM2-135M-Instruct by default.
 
 :class:`~rlpa_env.backends.cached.CachedBackend` wraps any of them with an on-disk cache;
-:class:`~rlpa_env.backends.pool.ReplicaPoolBackend` spreads requests over several replicas of one model.
+:class:`~rlpa_env.backends.pool.ReplicaPoolBackend` spreads requests over several replicas of one model;
+:func:`~rlpa_env.backends.native_server.native_llama_server` runs llama.cpp's C++ ``llama-server`` with
+parallel slots for ``"openai"``.
 """
 
 from __future__ import annotations

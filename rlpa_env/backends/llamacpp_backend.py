@@ -23,20 +23,15 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import socket
-import subprocess
 import sys
-import tempfile
 import threading
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from rlpa_env.backends.base import BackendError, ChatBackendBase, Messages
 from rlpa_env.backends.embedded import embedded_gguf_path
+from rlpa_env.backends.server_process import free_loopback_port, serve_process
 
 try:
     import llama_cpp
@@ -111,23 +106,6 @@ class LlamaCppBackend(ChatBackendBase):
         return response["choices"][0]["message"]["content"] or ""
 
 
-def _free_loopback_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _stop(process: subprocess.Popen[bytes], grace_s: float) -> None:
-    if process.poll() is not None:
-        return
-    process.terminate()
-    try:
-        process.wait(timeout=grace_s)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=grace_s)
-
-
 @contextlib.contextmanager
 def llama_server(
     model_path: str | Path | None = None,
@@ -154,36 +132,13 @@ def llama_server(
         RuntimeError: the server exited or did not answer in time; the message ends with its log.
     """
     gguf = Path(model_path) if model_path is not None else embedded_gguf_path()
-    port = port if port is not None else _free_loopback_port()
-    with contextlib.ExitStack() as stack:
-        if log_path is None:
-            log_path = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="llama_server_"))) / "server.log"
-        log_path = Path(log_path)
-        command = [sys.executable, "-m", "llama_cpp.server", "--model", str(gguf)]
-        command += ["--host", "127.0.0.1", "--port", str(port), "--n_ctx", str(n_ctx)]
-        command += ["--n_threads", str(n_threads), "--n_threads_batch", str(n_threads)]
-        with log_path.open("wb") as log:
-            process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
-        stack.callback(_stop, process, stop_grace_s)
-        base_url = f"http://127.0.0.1:{port}/v1"
-        if not _wait_until_serving(process, f"{base_url}/models", start_timeout_s):
-            log_tail = log_path.read_text(errors="replace")[-2000:]
-            state = f"exited with code {process.returncode}" if process.poll() is not None else "did not answer"
-            raise RuntimeError(
-                f"llama.cpp server for {gguf} {state} within {start_timeout_s}s at {base_url}; "
-                f"its log ends with:\n{log_tail}"
-            )
+    port = port if port is not None else free_loopback_port()
+    command = [sys.executable, "-m", "llama_cpp.server", "--model", str(gguf)]
+    command += ["--host", "127.0.0.1", "--port", str(port), "--n_ctx", str(n_ctx)]
+    command += ["--n_threads", str(n_threads), "--n_threads_batch", str(n_threads)]
+    base_url = f"http://127.0.0.1:{port}/v1"
+    with serve_process(
+        command, f"{base_url}/models", name=f"llama.cpp server for {gguf}", log_path=log_path,
+        start_timeout_s=start_timeout_s, stop_grace_s=stop_grace_s,
+    ):  # fmt: skip
         yield base_url
-
-
-def _wait_until_serving(process: subprocess.Popen[bytes], models_url: str, timeout_s: float) -> bool:
-    """Poll ``models_url`` until it answers 200 (True), the process exits or the deadline passes (False)."""
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline and process.poll() is None:
-        try:
-            with urllib.request.urlopen(models_url, timeout=2.0) as response:
-                if response.status == 200:
-                    return True
-        except OSError:
-            time.sleep(0.25)
-    return False
