@@ -109,16 +109,24 @@ def table_row(row: dict[str, Any]) -> str:
     return f"{row['policy']:<22}" + "".join(f"{c:>22}" for c in cells[:3]) + f"{cells[3]:>24}"
 
 
+CURVE_WINDOW = 4
+
+
 def save_reward_curve(history: Sequence[dict[str, Any]], path: Path) -> list[float]:
-    """Plot the mean GRPO reward per step (TRL's ``reward`` log) to ``path``; return the values."""
+    """Plot the mean GRPO reward per step (TRL's ``reward`` log) and its trailing mean to ``path``; return it."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     rewards = [entry["reward"] for entry in history if "reward" in entry]
+    steps = np.arange(1, len(rewards) + 1)
     figure, axis = plt.subplots(figsize=(6, 3.5))
-    axis.plot(range(1, len(rewards) + 1), rewards, marker="o")
+    axis.plot(steps, rewards, marker="o", alpha=0.5, label="per step")
+    if len(rewards) >= CURVE_WINDOW:
+        trailing = np.convolve(rewards, np.ones(CURVE_WINDOW) / CURVE_WINDOW, mode="valid")
+        axis.plot(steps[CURVE_WINDOW - 1 :], trailing, linewidth=2, label=f"mean of the last {CURVE_WINDOW} steps")
+    axis.legend()
     axis.set_xlabel("GRPO step")
     axis.set_ylabel("mean candidate-turn reward")
     axis.set_title("RLPA turn-level GRPO")
@@ -132,23 +140,23 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", default="runs/train_llm")
     parser.add_argument("--model", default=None, help="local checkpoint to start from (default: embedded SmolLM2)")
-    parser.add_argument("--sft-episodes", type=int, default=200)
-    parser.add_argument("--sft-max-turns", type=int, default=10, help="turns per SFT episode")
-    parser.add_argument("--sft-max-steps", type=int, default=-1, help="-1: one epoch")
-    parser.add_argument("--sft-batch", type=int, default=8)
+    parser.add_argument("--sft-episodes", type=int, default=60)
+    parser.add_argument("--sft-max-turns", type=int, default=4, help="turns per SFT episode")
+    parser.add_argument("--sft-max-steps", type=int, default=120, help="-1: one epoch")
+    parser.add_argument("--sft-batch", type=int, default=2)
     parser.add_argument("--sft-learning-rate", type=float, default=1e-4)
-    parser.add_argument("--max-length", type=int, default=1024, help="SFT token limit per example")
-    parser.add_argument("--grpo-steps", type=int, default=30)
+    parser.add_argument("--max-length", type=int, default=768, help="SFT token limit per example")
+    parser.add_argument("--grpo-steps", type=int, default=16)
     parser.add_argument("--num-generations", type=int, default=4)
-    parser.add_argument("--grpo-turns", type=int, default=4, help="turns per GRPO training episode")
+    parser.add_argument("--grpo-turns", type=int, default=2, help="turns per GRPO training episode")
     parser.add_argument("--grpo-learning-rate", type=float, default=2e-6)
-    parser.add_argument("--max-tokens", type=int, default=160, help="tokens per policy turn")
+    parser.add_argument("--max-tokens", type=int, default=128, help="tokens per policy turn")
     parser.add_argument("--eval-episodes", type=int, default=50)
-    parser.add_argument("--eval-turns", type=int, default=10)
-    parser.add_argument("--eval-batch", type=int, default=10)
+    parser.add_argument("--eval-turns", type=int, default=4)
+    parser.add_argument("--eval-batch", type=int, default=25)
     parser.add_argument("--eval-temperature", type=float, default=0.7)
     parser.add_argument("--eval-seed", type=int, default=0)
-    parser.add_argument("--torch-threads", type=int, default=0, help="0 keeps torch's default")
+    parser.add_argument("--torch-threads", type=int, default=1, help="training threads; 0 keeps torch's default")
     parser.add_argument("--skip-before", action="store_true", help="skip evaluating the starting model")
     args = parser.parse_args()
     if args.torch_threads:
