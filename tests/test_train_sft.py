@@ -166,3 +166,19 @@ def test_grpo_entry_point_forwards_its_options_to_the_trainer_and_saves(
         "bf16": True,
     }
     assert calls["loaded"][0] is None and calls["trained"] and calls["model_saved_to"] == str(tmp_path)
+
+
+@pytest.mark.timeout(300)
+def test_sft_trainer_names_max_length_when_truncation_leaves_nothing_to_learn(tmp_path: Path) -> None:
+    pytest.importorskip("torch")
+    pytest.importorskip("trl")
+    from tiny_lm import tiny_model, tiny_tokenizer
+
+    from agents.train.sft import make_sft_trainer, sft_dataset
+
+    os.environ.setdefault("TRL_EXPERIMENTAL_SILENCE", "1")
+    records = list(sft_conversations("heuristic", 1, seed=2, max_turns=2, system_prompt="Write the turn. " * 40))
+    tokenizer = tiny_tokenizer()
+    model = tiny_model(len(tokenizer), max_positions=4096)
+    with pytest.raises(ValueError, match=r"max_length=64 tokens; raise max_length"):
+        make_sft_trainer(model, tokenizer, sft_dataset(records), tmp_path, max_length=64)

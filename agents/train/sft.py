@@ -29,7 +29,10 @@ def sft_dataset(records: Sequence[Mapping[str, Any]], max_turns: int | None = No
 
 
 def make_sft_trainer(model: Any, tokenizer: Any, dataset: Any, output_dir: str | Path, **config: Any) -> Any:
-    """A TRL ``SFTTrainer`` on ``dataset`` with completion-only loss; ``config`` overrides ``SFTConfig`` fields."""
+    """A TRL ``SFTTrainer`` on ``dataset`` with completion-only loss; ``config`` overrides ``SFTConfig`` fields.
+
+    Raises ``ValueError`` when truncation to ``max_length`` leaves no example with a completion to learn.
+    """
     from trl import SFTConfig, SFTTrainer
 
     settings: dict[str, Any] = {
@@ -49,7 +52,13 @@ def make_sft_trainer(model: Any, tokenizer: Any, dataset: Any, output_dir: str |
     settings.update(config)
     if tokenizer.pad_token is None:
         tokenizer.pad_token = tokenizer.eos_token
-    return SFTTrainer(model=model, args=SFTConfig(**settings), train_dataset=dataset, processing_class=tokenizer)
+    trainer = SFTTrainer(model=model, args=SFTConfig(**settings), train_dataset=dataset, processing_class=tokenizer)
+    if len(dataset) and not len(trainer.train_dataset):
+        raise ValueError(
+            f"all {len(dataset)} SFT examples lost their completion when cut to max_length={settings['max_length']} "
+            "tokens; raise max_length (--max-length)"
+        )
+    return trainer
 
 
 def train_and_save(trainer: Any, tokenizer: Any, output_dir: str | Path) -> Any:
