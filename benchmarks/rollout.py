@@ -34,7 +34,7 @@ import torch
 import rlpa_env  # noqa: F401  (registers the ids)
 from agents.hf import TransformersAgent
 from agents.train.rollouts import collect_episodes
-from rlpa_env.backends.transformers_backend import TransformersBackend
+from rlpa_env.backends.transformers_backend import TransformersBackend, left_padded
 
 SHAPES: dict[str, dict[str, Any]] = {
     "smollm2-135m": {
@@ -118,9 +118,7 @@ def raw_generate(model: Any, tokenizer: Any, batches: list[tuple[list[list[int]]
     started = time.perf_counter()
     with torch.inference_mode():
         for prompts, new_tokens in batches:
-            width = max(len(p) for p in prompts)
-            ids = torch.tensor([[pad] * (width - len(p)) + p for p in prompts], device=device)
-            mask = torch.tensor([[0] * (width - len(p)) + [1] * len(p) for p in prompts], device=device)
+            ids, mask = left_padded(prompts, pad, device)
             model.generate(
                 input_ids=ids,
                 attention_mask=mask,

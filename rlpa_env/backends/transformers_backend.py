@@ -101,6 +101,14 @@ class _StopStringsCriteria(StoppingCriteria):
         return torch.tensor(done, dtype=torch.bool, device=input_ids.device)
 
 
+def left_padded(prompts: Sequence[Sequence[int]], pad_id: int, device: Any) -> tuple[torch.Tensor, torch.Tensor]:
+    """``(input_ids, attention_mask)`` of the prompts padded on the left to the longest (mask 0 on padding)."""
+    width = max(len(p) for p in prompts)
+    input_ids = torch.tensor([[pad_id] * (width - len(p)) + list(p) for p in prompts], device=device)
+    attention_mask = torch.tensor([[0] * (width - len(p)) + [1] * len(p) for p in prompts], device=device)
+    return input_ids, attention_mask
+
+
 @contextlib.contextmanager
 def _torch_threads(n_threads: int | None) -> Iterator[None]:
     """Run the block with torch using ``n_threads`` CPU threads, then restore the previous count."""
@@ -319,9 +327,8 @@ class TransformersBackend(ChatBackendBase):
     ) -> list[Generation]:
         model, tokenizer = self._components()
         eos_ids, pad_id = self._special_ids()
-        width = max(len(p) for p in prompts)
-        input_ids = torch.tensor([[pad_id] * (width - len(p)) + p for p in prompts], device=model.device)
-        attention_mask = torch.tensor([[0] * (width - len(p)) + [1] * len(p) for p in prompts], device=model.device)
+        input_ids, attention_mask = left_padded(prompts, pad_id, model.device)
+        width = input_ids.shape[1]
         sampling: dict[str, Any] = {"do_sample": False}
         if temperature > 0:
             sampling = {"do_sample": True, "temperature": temperature, "top_k": 0, "top_p": 1.0}
