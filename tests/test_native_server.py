@@ -7,10 +7,13 @@ are skipped when it is not built.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import urllib.request
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -106,12 +109,41 @@ def test_llm_user_and_judges_play_concurrent_episodes_on_one_llama_server(tmp_pa
     assert [len(episode.turns) for episode in report.episodes] == [1, 1]
 
 
-@pytest.mark.slow
-@needs_binary
+def _python_binding_server(model_path: Path) -> Any:
+    from rlpa_env.backends.llamacpp_backend import llama_server
+
+    return llama_server(model_path, start_timeout_s=60.0)
+
+
+def _native_server(model_path: Path) -> Any:
+    return native_llama_server(model_path=model_path, start_timeout_s=60.0)
+
+
+needs_llama_cpp = pytest.mark.skipif(
+    importlib.util.find_spec("llama_cpp") is None,
+    reason="llama_cpp is not importable; install it with: pip install 'llama-cpp-python[server]'",
+)
+
+
 @pytest.mark.timeout(120)
-def test_llama_server_that_cannot_load_its_model_fails_with_its_log(tmp_path) -> None:
+@pytest.mark.parametrize(
+    ("launch", "expected"),
+    [
+        pytest.param(
+            _python_binding_server, r"(?s)broken\.gguf exited with code .*its log ends with", marks=needs_llama_cpp
+        ),
+        pytest.param(
+            _native_server,
+            r"(?s)llama-server for .*broken\.gguf exited with code .*its log ends with",
+            marks=[pytest.mark.slow, needs_binary],
+        ),
+    ],
+    ids=["llama-cpp-python", "llama-server"],
+)
+def test_llama_server_that_cannot_load_its_model_fails_with_its_log(
+    tmp_path: Path, launch: Callable[[Path], Any], expected: str
+) -> None:
     broken = tmp_path / "broken.gguf"
     broken.write_bytes(b"this is not a GGUF file")
-    expected = r"(?s)llama-server for .*broken\.gguf exited with code .*its log ends with"
-    with pytest.raises(RuntimeError, match=expected), native_llama_server(model_path=broken, start_timeout_s=60.0):
+    with pytest.raises(RuntimeError, match=expected), launch(broken):
         pytest.fail("the server should not have started")
