@@ -2,10 +2,11 @@
 
 llama-cpp-python's ``python -m llama_cpp.server`` answers one request at a time. ``llama-server``
 keeps ``slots`` sequences in one context (``-np SLOTS``, ``SLOTS * n_ctx_per_slot`` tokens in all)
-and, with continuous batching, decodes every busy slot's next token in one batch: on a small model
-that is memory-bound, four sequences cost little more than one, so four requests in flight finish
-far sooner than four in a row. It serves the OpenAI API, so ``OpenAICompatibleBackend`` (and so the
-LLM user and judges, through ``llm_env_kwargs``) talks to it unchanged.
+and, with continuous batching, decodes every busy slot's next token in one batch. That pays where a
+batch costs little more than one sequence (a GPU build, free cores); on one CPU thread here four
+sequences decoded only 1.35x as fast as one (README, "Scale out"). It serves the OpenAI API, so
+``OpenAICompatibleBackend`` (and so the LLM user and judges, through ``llm_env_kwargs``) talks to it
+unchanged.
 
 - ``find_llama_server()`` locates the binary: ``$RLPA_LLAMA_SERVER``, else
   ``.llama-server/bin/llama-server`` of the source checkout this package runs from (where
