@@ -39,7 +39,7 @@ import torch
 import rlpa_env  # noqa: F401  (registers the ids)
 from agents import AGENTS, run_episode
 from agents.hf import TransformersAgent
-from agents.train.grpo import RLPARollout, make_grpo_trainer
+from agents.train.grpo import RLPARollout, episode_dataset, make_grpo_trainer
 from agents.train.rollouts import collect_episodes
 from agents.train.sft import load_policy, make_sft_trainer, sft_dataset, train_and_save
 from agents.train.sft_data import read_sft_data, write_sft_data
@@ -111,30 +111,42 @@ def table_row(row: dict[str, Any]) -> str:
 
 
 CURVE_WINDOW = 4
+GRPO_EVAL_SEED = 1_000  # held-out test episodes of the GRPO curve, apart from the final table's seeds
 
 
-def save_reward_curve(history: Sequence[dict[str, Any]], path: Path) -> list[float]:
-    """Plot the mean GRPO reward per step (TRL's ``reward`` log) and its trailing mean to ``path``; return it."""
+def save_reward_curve(rollout: RLPARollout, history: Sequence[dict[str, Any]], path: Path) -> dict[str, list[float]]:
+    """Plot the GRPO curves to ``path`` and return them.
+
+    Left: the mean reward of every candidate turn sampled in each collection round (served to the trainer
+    or not), against the step it was sampled at, with a trailing mean. Right: TRL's ``eval_reward``, the
+    mean return of the fixed held-out episodes, at each evaluation.
+    """
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    rewards = [entry["reward"] for entry in history if "reward" in entry]
-    steps = np.arange(1, len(rewards) + 1)
-    figure, axis = plt.subplots(figsize=(6, 3.5))
-    axis.plot(steps, rewards, marker="o", alpha=0.5, label="per step")
-    if len(rewards) >= CURVE_WINDOW:
-        trailing = np.convolve(rewards, np.ones(CURVE_WINDOW) / CURVE_WINDOW, mode="valid")
-        axis.plot(steps[CURVE_WINDOW - 1 :], trailing, linewidth=2, label=f"mean of the last {CURVE_WINDOW} steps")
-    axis.legend()
-    axis.set_xlabel("GRPO step")
-    axis.set_ylabel("mean candidate-turn reward")
-    axis.set_title("RLPA turn-level GRPO")
+    steps = np.array([c.step for c in rollout.collections])
+    sampled = np.array([c.mean_reward for c in rollout.collections])
+    evals = [(entry["step"], entry["eval_reward"]) for entry in history if "eval_reward" in entry]
+    figure, (train_axis, eval_axis) = plt.subplots(1, 2, figsize=(10, 3.6))
+    train_axis.plot(steps, sampled, marker="o", alpha=0.5, label="per collection round")
+    if len(sampled) >= CURVE_WINDOW:
+        trailing = np.convolve(sampled, np.ones(CURVE_WINDOW) / CURVE_WINDOW, mode="valid")
+        train_axis.plot(steps[CURVE_WINDOW - 1 :], trailing, linewidth=2, label=f"mean of the last {CURVE_WINDOW}")
+    train_axis.set(xlabel="GRPO step", ylabel="mean reward per candidate turn", title="sampled during training")
+    train_axis.legend()
+    eval_axis.plot([s for s, _ in evals], [r for _, r in evals], marker="s", color="tab:green")
+    eval_axis.set(xlabel="GRPO step", ylabel="mean episode return", title="held-out test episodes")
     figure.tight_layout()
     figure.savefig(path, dpi=120)
     plt.close(figure)
-    return rewards
+    return {
+        "sampled_steps": steps.tolist(),
+        "sampled": sampled.tolist(),
+        "eval_steps": [s for s, _ in evals],
+        "eval": [r for _, r in evals],
+    }
 
 
 def main() -> None:
@@ -148,9 +160,12 @@ def main() -> None:
     parser.add_argument("--sft-learning-rate", type=float, default=1e-4)
     parser.add_argument("--max-length", type=int, default=768, help="SFT token limit per example")
     parser.add_argument("--grpo-steps", type=int, default=16)
-    parser.add_argument("--num-generations", type=int, default=4)
-    parser.add_argument("--grpo-turns", type=int, default=2, help="turns per GRPO training episode")
-    parser.add_argument("--grpo-learning-rate", type=float, default=2e-6)
+    parser.add_argument("--num-generations", type=int, default=4, help="candidate turns per dialogue state")
+    parser.add_argument("--grpo-groups", type=int, default=4, help="dialogue states (groups) per GRPO step")
+    parser.add_argument("--grpo-turns", type=int, default=2, help="turns per GRPO episode (training and held-out)")
+    parser.add_argument("--grpo-learning-rate", type=float, default=2e-5)
+    parser.add_argument("--grpo-eval-episodes", type=int, default=8, help="held-out test episodes of the curve")
+    parser.add_argument("--grpo-eval-every", type=int, default=4, help="steps between held-out evaluations")
     parser.add_argument("--max-tokens", type=int, default=128, help="tokens per policy turn")
     parser.add_argument("--eval-episodes", type=int, default=50)
     parser.add_argument("--eval-turns", type=int, default=4)
@@ -202,30 +217,41 @@ def main() -> None:
     timings["eval_sft_s"] = time.perf_counter() - started
 
     started = time.perf_counter()
-    rollout = RLPARollout(mode="turn", max_turns=args.grpo_turns)
+    rollout = RLPARollout(mode="turn", skip_uniform_groups=True, eval_env_id="RLPA-Test-v0", max_turns=args.grpo_turns)
     grpo = make_grpo_trainer(
         model,
         tokenizer,
         out / "grpo",
         rollout=rollout,
-        episodes=max(args.grpo_steps, 1) * 4,
+        episodes=max(args.grpo_steps, 1) * args.grpo_groups,
         seed=20_000,
         max_steps=args.grpo_steps,
         num_generations=args.num_generations,
-        per_device_train_batch_size=args.num_generations,
+        per_device_train_batch_size=args.num_generations * args.grpo_groups,
         max_completion_length=args.max_tokens,
         learning_rate=args.grpo_learning_rate,
+        gradient_checkpointing=False,
+        eval_dataset=episode_dataset(args.grpo_eval_episodes, seed=GRPO_EVAL_SEED),
+        eval_strategy="steps",
+        eval_steps=args.grpo_eval_every,
+        eval_on_start=True,
+        num_generations_eval=1,
+        per_device_eval_batch_size=args.grpo_eval_episodes,
     )
     train_and_save(grpo, tokenizer, out / "grpo")
     timings["grpo_s"] = time.perf_counter() - started
-    curve = save_reward_curve(grpo.state.log_history, out / "reward_curve.png")
+    curve = save_reward_curve(rollout, grpo.state.log_history, out / "reward_curve.png")
     started = time.perf_counter()
     report(evaluate_model("after GRPO", grpo.model, tokenizer, args))
     timings["eval_grpo_s"] = time.perf_counter() - started
 
     print("\n" + TABLE_HEADER)
     print("\n".join(table_row(row) for row in rows))
-    print(f"\nGRPO mean reward per step: {', '.join(f'{r:.3f}' for r in curve)}")
+    print("\nGRPO mean sampled reward per round: " + ", ".join(f"{r:.3f}" for r in curve["sampled"]))
+    print(
+        "held-out return at steps "
+        + ", ".join(f"{s}: {r:.3f}" for s, r in zip(curve["eval_steps"], curve["eval"], strict=True))
+    )
     print(f"reward curve: {out / 'reward_curve.png'}; checkpoints: {out / 'sft'}, {out / 'grpo'}")
     print("timings: " + ", ".join(f"{k} {v:.0f}" for k, v in timings.items()))
     (out / "results.json").write_text(

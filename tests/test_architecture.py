@@ -33,7 +33,6 @@ LAYERS: tuple[tuple[str, ...], ...] = (
 )  # fmt: skip
 
 
-
 def _module_name(path: Path) -> str:
     parts = list(path.relative_to(ROOT).with_suffix("").parts)
     if parts[-1] == "__init__":

@@ -50,6 +50,18 @@ def letter_env() -> gym.Env:
     return LetterReward(gym.make("RLPA-v0", max_turns=2))
 
 
+class FirstTurnLetterReward(LetterReward):
+    """The letter-share reward on the first turn; every later turn earns 0.5, so its groups are uniform."""
+
+    def step(self, action: str) -> Any:
+        observation, reward, terminated, truncated, info = super().step(action)
+        return observation, reward if info["turn"] == 1 else 0.5, terminated, truncated, info
+
+
+def first_turn_letter_env() -> gym.Env:
+    return FirstTurnLetterReward(gym.make("RLPA-v0", max_turns=2))
+
+
 def tiny_trainer(tmp_path: Path, rollout: RLPARollout, **config: Any) -> Any:
     tokenizer = tiny_tokenizer()
     model = tiny_model(len(tokenizer), max_positions=4096, initializer_range=0.05)
@@ -110,6 +122,52 @@ def test_a_grpo_step_raises_the_probability_of_the_higher_reward_candidate(tmp_p
     before = margin()
     model.load_state_dict(trained)
     assert after > before
+
+
+def test_uniform_groups_are_served_only_when_informative_ones_run_short(tmp_path: Path) -> None:
+    def served_turns(skip: bool) -> tuple[list[int], RLPARollout]:
+        rollout = RLPARollout(
+            mode="turn", make_env=first_turn_letter_env, system_prompt=SYSTEM, skip_uniform_groups=skip
+        )
+        trainer = tiny_trainer(tmp_path / str(skip), rollout)
+        trainer.model.train()
+        turns = []
+        for seed in (1, 2):  # one row of 4 copies per call: one group served per call
+            rollout([episode_prompt(seed)] * 4, trainer)
+            turns += [group.turn for group in rollout.last_groups]
+        return turns, rollout
+
+    plain, _ = served_turns(skip=False)
+    assert plain == [0, 1]  # the queue serves both of episode 1's groups in order
+    skipping, rollout = served_turns(skip=True)
+    assert skipping == [0, 0]  # episode 1's uniform second turn was dropped, so episode 2 was played
+    assert [c.uniform_groups for c in rollout.collections] == [1, 1]
+    assert not rollout.groups
+
+
+def test_collections_average_every_sampled_candidate_and_eval_rows_play_whole_episodes(tmp_path: Path) -> None:
+    rollout = RLPARollout(
+        mode="turn", make_env=letter_env, system_prompt=SYSTEM, eval_env_id="RLPA-Test-v0", max_turns=2
+    )
+    trainer = tiny_trainer(tmp_path, rollout, num_generations_eval=1)
+    trainer.model.train()
+    rollout([episode_prompt(5)] * 4, trainer)
+    queued = list(rollout.groups)
+    (collection,) = rollout.collections
+    every_reward = [r for g in [*rollout.last_groups, *queued] for r in g.rewards]
+    assert collection.samples == 8 and collection.mean_reward == pytest.approx(sum(every_reward) / 8)
+
+    trainer.model.eval()
+    evaluated = rollout([episode_prompt(0), episode_prompt(1)], trainer)
+    assert list(rollout.groups) == queued and len(rollout.collections) == 1  # training state untouched
+    assert len(evaluated["env_mask"]) == 2 and sum(evaluated["env_mask"][0]) > 0
+    # The training env's letter reward is positive; the eval env's own reward is 0 for turns that never parse.
+    assert evaluated["rlpa_reward"] == [0.0, 0.0]
+
+
+def test_skip_uniform_groups_needs_turn_mode() -> None:
+    with pytest.raises(ValueError, match="mode='turn'"):
+        RLPARollout(mode="episode", skip_uniform_groups=True)
 
 
 def test_tool_env_plays_an_episode_through_send_turn() -> None:

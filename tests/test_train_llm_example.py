@@ -1,8 +1,9 @@
 """``examples/train_llm.py`` end to end on a tiny random checkpoint: every stage runs and reports.
 
 A tiny model writes no parseable turn, so the learned rows are all zeros; what this pins is the
-pipeline: the baselines' rows, the three model rows with their intervals, one GRPO step in the reward
-curve and its PNG, and checkpoints that load back in ``TransformersAgent``.
+pipeline: the baselines' rows, the three model rows with their intervals, the GRPO curves (one
+collection round; held-out returns before and after the step) and their PNG, and checkpoints that
+load back in ``TransformersAgent``.
 """
 
 from __future__ import annotations
@@ -31,9 +32,10 @@ def test_train_llm_example_reports_every_stage_and_saves_loadable_checkpoints(tm
     tokenizer.save_pretrained(tmp_path / "start")
     out = tmp_path / "run"
     tiny_run = "--sft-episodes 2 --sft-max-turns 1 --sft-max-steps 1 --max-length 4000 --grpo-steps 1"
-    tiny_eval = "--grpo-turns 1 --num-generations 2 --max-tokens 8 --eval-episodes 2 --eval-turns 1 --eval-batch 2"
+    tiny_grpo = "--grpo-turns 1 --num-generations 2 --grpo-groups 2 --grpo-eval-episodes 2 --grpo-eval-every 1"
+    tiny_eval = "--max-tokens 8 --eval-episodes 2 --eval-turns 1 --eval-batch 2"
     command = [sys.executable, "examples/train_llm.py", "--model", str(tmp_path / "start"), "--out", str(out)]
-    command += f"{tiny_run} {tiny_eval}".split()
+    command += f"{tiny_run} {tiny_grpo} {tiny_eval}".split()
     env = {**os.environ, "OMP_NUM_THREADS": "1", "PYTHONPATH": str(ROOT)}
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=850, env=env, check=False)
     assert result.returncode == 0, result.stderr[-3000:]
@@ -46,7 +48,9 @@ def test_train_llm_example_reports_every_stage_and_saves_loadable_checkpoints(tm
     for name in ("before SFT", "after SFT", "after GRPO"):
         low, high = rows[name]["return_ci"]
         assert low <= rows[name]["return"] <= high
-    assert len(results["curve"]) == 1 and (out / "reward_curve.png").stat().st_size > 0
+    curve = results["curve"]
+    assert curve["sampled_steps"] == [0] and curve["eval_steps"] == [0, 1] and curve["eval"] == [0.0, 0.0]
+    assert (out / "reward_curve.png").stat().st_size > 0
     assert "after GRPO" in result.stdout and "reward curve:" in result.stdout
 
     from agents.hf import TransformersAgent

@@ -14,6 +14,15 @@
   which plays whole episodes and continues each from its best candidate: an episode yields one group
   per turn, so groups are queued and served in order, and a row's seed starts a new episode when the
   queue runs dry. Queued groups were sampled by the policy of up to a few steps earlier.
+  With ``skip_uniform_groups=True`` (DAPO's dynamic sampling), a group whose candidates all earned the
+  same reward (no advantage, so no policy gradient) is served only when too few informative groups are
+  queued; such groups are kept until the next collection, then discarded.
+- **Evaluation.** TRL's eval loop (``eval_dataset`` with ``eval_strategy``) calls the rollout with the
+  model in eval mode: every eval row then plays a whole episode of ``eval_env_id`` (default: the
+  training env) without touching the training queue, and its reward is the episode's return. Rows and
+  sampling seeds are fixed, so ``eval_reward`` at different steps compares the same dialogues.
+- **``collections``** records every collection round: the trainer step it was sampled at and the mean
+  reward of *all* candidates sampled (served or not), the curve of how the policy is doing.
 - **Generation** runs on the trainer's own model (unwrapped from DDP) through ``TransformersAgent``
   with the sampling temperature of ``GRPOConfig.temperature`` and ``max_completion_length`` tokens per
   turn, so the same script runs on CPU, one GPU, or several under ``accelerate launch`` (each process
@@ -34,6 +43,7 @@ import os
 import re
 from collections import deque
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -78,6 +88,21 @@ def env_reward(completions: Sequence[Any], **kwargs: Any) -> list[float]:
     return [float(r) for r in rewards]
 
 
+@dataclass(frozen=True)
+class Collection:
+    """One collection round of ``RLPARollout``: when it was sampled and how the sampled candidates scored.
+
+    ``mean_reward`` averages the reward of every candidate turn (``mode="turn"``) or the return of every
+    episode (``mode="episode"``) sampled in the round, whether or not it was served to the trainer;
+    ``uniform_groups`` counts the round's groups whose candidates all earned the same reward.
+    """
+
+    step: int
+    samples: int
+    mean_reward: float
+    uniform_groups: int = 0
+
+
 class RLPARollout:
     """A ``rollout_func`` for TRL's ``GRPOTrainer`` (see the module docstring).
 
@@ -86,6 +111,10 @@ class RLPARollout:
         mode: ``"episode"`` (whole episodes, ``env_mask``) or ``"turn"`` (branching turn groups).
         make_env: Builds one env; replaces ``env_id``/``env_kwargs`` (e.g. to add wrappers).
         system_prompt: The policy's system prompt.
+        skip_uniform_groups: In ``"turn"`` mode, serve groups with equal rewards only when informative
+            groups run short.
+        eval_env_id: The registered env that evaluation rows play (with ``env_kwargs``); default: the
+            training env.
         env_kwargs: Passed to ``gymnasium.make``.
     """
 
@@ -96,32 +125,46 @@ class RLPARollout:
         mode: Literal["episode", "turn"] = "turn",
         make_env: Callable[[], gym.Env] | None = None,
         system_prompt: str = prompts.AGENT_SYSTEM,
+        skip_uniform_groups: bool = False,
+        eval_env_id: str | None = None,
         **env_kwargs: Any,
     ) -> None:
         if mode not in ("episode", "turn"):
             raise ValueError(f"mode must be 'episode' or 'turn', got {mode!r}")
+        if skip_uniform_groups and mode != "turn":
+            raise ValueError("skip_uniform_groups applies to mode='turn' only")
         self.mode = mode
         self.make_env = make_env or (lambda: gym.make(env_id, **env_kwargs))
+        self.make_eval_env = (lambda: gym.make(eval_env_id, **env_kwargs)) if eval_env_id else self.make_env
         self.system_prompt = system_prompt
+        self.skip_uniform_groups = skip_uniform_groups
         self.groups: deque[TurnGroup] = deque()
+        self.spare_groups: list[TurnGroup] = []
         self.last_groups: list[TurnGroup] = []
         self.episode_returns: list[float] = []
+        self.collections: list[Collection] = []
 
     def __call__(self, prompts_: list[Any], trainer: Any) -> dict[str, list[Any]]:
         """Play the rows ``prompts_`` (each repeated ``trainer.num_generations`` times) and return TRL's fields."""
-        group_size = trainer.num_generations if trainer.model.training else trainer.num_generations_eval
+        training = trainer.model.training
+        group_size = trainer.num_generations if training else trainer.num_generations_eval
         if len(prompts_) % group_size:
             raise ValueError(f"got {len(prompts_)} prompts, not a multiple of num_generations={group_size}")
         seeds = [episode_seed(p) for p in prompts_]
         agent = self._agent(trainer)
-        was_training = agent.backend.model.training
         agent.backend.model.eval()
         try:
+            if not training:
+                return self._episodes(agent, [self.make_eval_env() for _ in seeds], seeds)
+            step = trainer.state.global_step
             if self.mode == "episode":
-                return self._episodes(agent, seeds)
-            return self._turns(agent, seeds[::group_size], group_size)
+                out = self._episodes(agent, [self.make_env() for _ in seeds], seeds)
+                self.episode_returns.extend(out[REWARD_FIELD])
+                self.collections.append(Collection(step, len(seeds), sum(out[REWARD_FIELD]) / len(seeds)))
+                return out
+            return self._turns(agent, seeds[::group_size], group_size, step)
         finally:
-            agent.backend.model.train(was_training)
+            agent.backend.model.train(training)
 
     def _agent(self, trainer: Any) -> Any:
         from agents.hf import TransformersAgent
@@ -136,9 +179,8 @@ class RLPARollout:
             system_prompt=self.system_prompt,
         )
 
-    def _episodes(self, agent: Any, seeds: list[int]) -> dict[str, list[Any]]:
-        rollouts = collect_episodes(agent, [self.make_env() for _ in seeds], seeds)
-        self.episode_returns.extend(r.total_reward for r in rollouts)
+    def _episodes(self, agent: Any, envs: list[gym.Env], seeds: list[int]) -> dict[str, list[Any]]:
+        rollouts = collect_episodes(agent, envs, seeds)
         return {
             "prompt_ids": [list(r.token_ids[: r.prompt_length]) for r in rollouts],
             "completion_ids": [list(r.token_ids[r.prompt_length :]) for r in rollouts],
@@ -147,19 +189,32 @@ class RLPARollout:
             REWARD_FIELD: [r.total_reward for r in rollouts],
         }
 
-    def _turns(self, agent: Any, seeds: list[int], group_size: int) -> dict[str, list[Any]]:
+    def _turns(self, agent: Any, seeds: list[int], group_size: int, step: int) -> dict[str, list[Any]]:
         if len(self.groups) < len(seeds):  # every episode yields at least one group, so one batch suffices
-            episodes, groups = collect_branching(agent, [self.make_env() for _ in seeds], seeds, group_size)
-            self.episode_returns.extend(e.total_reward for e in episodes)
-            self.groups.extend(groups)
-        self.last_groups = [self.groups.popleft() for _ in seeds]
+            self._collect_groups(agent, seeds, group_size, step)
+        served = [self.groups.popleft() for _ in range(min(len(seeds), len(self.groups)))]
+        while len(served) < len(seeds):
+            served.append(self.spare_groups.pop())
+        self.last_groups = served
         out: dict[str, list[Any]] = {"prompt_ids": [], "completion_ids": [], "logprobs": [], REWARD_FIELD: []}
-        for group in self.last_groups:
+        for group in served:
             out["prompt_ids"] += [list(group.prompt_ids)] * group_size
             out["completion_ids"] += [list(ids) for ids in group.completion_ids]
             out["logprobs"] += [list(lps) for lps in group.logprobs]
             out[REWARD_FIELD] += list(group.rewards)
         return out
+
+    def _collect_groups(self, agent: Any, seeds: list[int], group_size: int, step: int) -> None:
+        episodes, groups = collect_branching(agent, [self.make_env() for _ in seeds], seeds, group_size)
+        self.episode_returns.extend(e.total_reward for e in episodes)
+        uniform = [g for g in groups if len(set(g.rewards)) == 1]
+        if self.skip_uniform_groups:
+            self.groups.extend(g for g in groups if len(set(g.rewards)) > 1)
+            self.spare_groups = uniform
+        else:
+            self.groups.extend(groups)
+        rewards = [r for g in groups for r in g.rewards]
+        self.collections.append(Collection(step, len(rewards), sum(rewards) / len(rewards), len(uniform)))
 
 
 def make_grpo_trainer(
@@ -170,9 +225,14 @@ def make_grpo_trainer(
     rollout: RLPARollout | None = None,
     episodes: int = 64,
     seed: int = 0,
+    eval_dataset: Any = None,
     **config: Any,
 ) -> Any:
-    """A TRL ``GRPOTrainer`` that trains ``model`` in RLPA through ``rollout``; ``config`` overrides ``GRPOConfig``."""
+    """A TRL ``GRPOTrainer`` that trains ``model`` in RLPA through ``rollout``; ``config`` overrides ``GRPOConfig``.
+
+    The training rows are ``episode_dataset(episodes, seed)``; ``eval_dataset`` (rows from
+    ``episode_dataset`` too, with ``eval_strategy`` in ``config``) is played by TRL's eval loop.
+    """
     import torch
     from trl import GRPOConfig, GRPOTrainer
 
@@ -202,6 +262,7 @@ def make_grpo_trainer(
         reward_funcs=[env_reward],
         args=GRPOConfig(**settings),
         train_dataset=episode_dataset(episodes, seed),
+        eval_dataset=eval_dataset,
         processing_class=tokenizer,
         rollout_func=rollout or RLPARollout(),
     )
@@ -271,6 +332,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--env", default="RLPA-v0")
     parser.add_argument("--mode", choices=("turn", "episode"), default="turn")
     parser.add_argument("--max-turns", type=int, default=10, help="turns per training episode")
+    parser.add_argument(
+        "--skip-uniform-groups", action="store_true", help="turn mode: serve equal-reward groups only when short"
+    )
     parser.add_argument("--steps", type=int, default=100)
     parser.add_argument("--num-generations", type=int, default=4)
     parser.add_argument("--max-completion-length", type=int, default=192)
@@ -278,7 +342,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--bf16", action="store_true")
     args = parser.parse_args(argv)
     os.environ.setdefault("TRL_EXPERIMENTAL_SILENCE", "1")
-    rollout = RLPARollout(args.env, mode=args.mode, max_turns=args.max_turns)
+    rollout = RLPARollout(
+        args.env, mode=args.mode, skip_uniform_groups=args.skip_uniform_groups, max_turns=args.max_turns
+    )
     train_from_args(
         args,
         make_grpo_trainer,
