@@ -17,8 +17,8 @@ Checkpoints go to ``--out`` (``runs/`` is git-ignored) and load in ``Transformer
     rlpa-env evaluate --agent transformers --agent-kwarg model_path=runs/train_llm/grpo --episodes 50
 
 The defaults are the configuration measured in the README ("CPU demo"): on one torch thread of a 2-core
-machine, SFT took 22 minutes, GRPO 8 and each 50-episode evaluation 6 to 12. Smaller flags give a
-shorter run.
+machine, SFT took 25 minutes, GRPO 37 (with its held-out evaluations) and each 50-episode evaluation
+7, with a 13 GB memory peak. Smaller flags give a shorter run.
 Run: ``python examples/train_llm.py [--out runs/train_llm]``. Under ``accelerate launch`` the GRPO
 stage runs data-parallel (see the README).
 """
