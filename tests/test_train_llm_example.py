@@ -55,7 +55,7 @@ def test_train_llm_example_reports_every_stage_and_saves_loadable_checkpoints(tm
 
     again = tmp_path / "again"
     command = [sys.executable, "examples/train_llm.py", "--sft-model", str(out / "sft"), "--out", str(again)]
-    command += f"--grpo-steps 1 {tiny_grpo} {tiny_eval}".split()
+    command += f"--grpo-steps 1 --gradient-checkpointing {tiny_grpo} {tiny_eval}".split()
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=850, env=env, check=False)
     assert result.returncode == 0, result.stderr[-3000:]
     rerun = json.loads((again / "results.json").read_text())
