@@ -129,7 +129,8 @@ def save_reward_curve(rollout: RLPARollout, history: Sequence[dict[str, Any]], p
 
     steps = np.array([c.step for c in rollout.collections])
     sampled = np.array([c.mean_reward for c in rollout.collections])
-    evals = [(entry["step"], entry["eval_reward"]) for entry in history if "eval_reward" in entry]
+    eval_steps = [entry["step"] for entry in history if "eval_reward" in entry]
+    eval_returns = [entry["eval_reward"] for entry in history if "eval_reward" in entry]
     figure, (train_axis, eval_axis) = plt.subplots(1, 2, figsize=(10, 3.6))
     train_axis.plot(steps, sampled, marker="o", alpha=0.5, label="per collection round")
     if len(sampled) >= CURVE_WINDOW:
@@ -137,7 +138,7 @@ def save_reward_curve(rollout: RLPARollout, history: Sequence[dict[str, Any]], p
         train_axis.plot(steps[CURVE_WINDOW - 1 :], trailing, linewidth=2, label=f"mean of the last {CURVE_WINDOW}")
     train_axis.set(xlabel="GRPO step", ylabel="mean reward per candidate turn", title="sampled during training")
     train_axis.legend()
-    eval_axis.plot([s for s, _ in evals], [r for _, r in evals], marker="s", color="tab:green")
+    eval_axis.plot(eval_steps, eval_returns, marker="s", color="tab:green")
     eval_axis.set(xlabel="GRPO step", ylabel="mean episode return", title="held-out test episodes")
     figure.tight_layout()
     figure.savefig(path, dpi=120)
@@ -145,8 +146,8 @@ def save_reward_curve(rollout: RLPARollout, history: Sequence[dict[str, Any]], p
     return {
         "sampled_steps": steps.tolist(),
         "sampled": sampled.tolist(),
-        "eval_steps": [s for s, _ in evals],
-        "eval": [r for _, r in evals],
+        "eval_steps": eval_steps,
+        "eval": eval_returns,
     }
 
 

@@ -207,9 +207,9 @@ class RLPARollout:
     def _collect_groups(self, agent: Any, seeds: list[int], group_size: int, step: int) -> None:
         episodes, groups = collect_branching(agent, [self.make_env() for _ in seeds], seeds, group_size)
         self.episode_returns.extend(e.total_reward for e in episodes)
-        uniform = [g for g in groups if len(set(g.rewards)) == 1]
+        uniform = [g for g in groups if g.uniform]
         if self.skip_uniform_groups:
-            self.groups.extend(g for g in groups if len(set(g.rewards)) > 1)
+            self.groups.extend(g for g in groups if not g.uniform)
             self.spare_groups = uniform
         else:
             self.groups.extend(groups)

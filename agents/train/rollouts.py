@@ -80,6 +80,11 @@ class TurnGroup:
     rewards: tuple[float, ...]
     best: int
 
+    @property
+    def uniform(self) -> bool:
+        """True when every candidate earned the same reward: the advantages are all 0, so GRPO learns nothing here."""
+        return len(set(self.rewards)) == 1
+
     def advantages(self, epsilon: float = 1e-4) -> tuple[float, ...]:
         """Group-relative advantages ``(r - mean) / (std + epsilon)`` (all 0 when the rewards are equal)."""
         rewards = np.asarray(self.rewards, dtype=float)
