@@ -217,7 +217,9 @@ rollout = RLPARollout(mode="turn", make_env=letter_env, system_prompt=SYSTEM)
 trainer = tiny_trainer(Path({out!r}), rollout, max_steps=2)
 trainer.train()
 state = trainer.accelerator
-print("RANK", state.process_index, "OF", state.num_processes, "STEPS", trainer.state.global_step)
+# one write per process: a pipe keeps writes under 4 KiB whole, print's separate pieces could interleave
+sys.stdout.write(f"RANK {{state.process_index}} OF {{state.num_processes}} STEPS {{trainer.state.global_step}}\\n")
+sys.stdout.flush()
 """
 
 
