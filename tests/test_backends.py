@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib.util
 import subprocess
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -276,3 +277,27 @@ def test_importing_backends_does_not_import_heavy_libraries() -> None:
         cwd=Path(__file__).parents[1],
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_llama_cpp_backend_evaluates_every_prompt_from_an_empty_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    """llama.cpp would reuse the previous call's matching prompt prefix, so the same prompt would be
+    evaluated in batches of other shapes (another kernel on AMX CPUs) depending on what came before."""
+    llamacpp_backend = pytest.importorskip("rlpa_env.backends.llamacpp_backend")
+
+    class RecordingLlama:
+        def __init__(self) -> None:
+            self.events: list[str] = []
+
+        def reset(self) -> None:
+            self.events.append("reset")
+
+        def create_chat_completion(self, **request: Any) -> dict[str, Any]:
+            self.events.append(f"complete {request['messages'][-1]['content']} seed={request['seed']}")
+            return {"choices": [{"message": {"content": "ok"}}]}
+
+    llama = RecordingLlama()
+    monkeypatch.setattr(llamacpp_backend, "_load_llama", lambda *args: (llama, threading.Lock()))
+    backend = llamacpp_backend.LlamaCppBackend(model_path=Path(__file__), seed=5)
+    assert backend.complete_batch([ask("a"), ask("b")], temperature=0.7) == ["ok", "ok"]
+    assert backend.complete(ask("a"), seed=2) == "ok"
+    assert llama.events == ["reset", "complete a seed=5", "reset", "complete b seed=5", "reset", "complete a seed=2"]

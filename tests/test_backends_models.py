@@ -61,33 +61,50 @@ def test_embedded_model_logprobs_are_valid_log_probabilities(smollm2_transformer
     assert all(-30.0 < value <= 0.0 for value in generation.logprobs)
 
 
-def _llama_cpp_answers(question: list[dict[str, str]]) -> tuple[str, str, str, str]:
+def _llama_cpp_answers(question: list[dict[str, str]]) -> tuple[str, str, str, str, str]:
     from rlpa_env.backends.llamacpp_backend import LlamaCppBackend
 
     backend = LlamaCppBackend(n_ctx=1024)
     greedy = backend.complete(question, max_tokens=32)
+    # The first seeded call follows the same prompt (llama.cpp would reuse all of it but one token),
+    # the last follows another prompt (it would reuse only the chat template's opening): the answers
+    # agree only because every prompt is evaluated afresh, whatever came before.
     first, again, other = (backend.complete(question, max_tokens=24, temperature=0.9, seed=s) for s in (3, 3, 4))
-    return greedy, first, again, other
+    backend.complete(OTHER_QUESTION, max_tokens=8)
+    after_other_prompt = backend.complete(question, max_tokens=24, temperature=0.9, seed=3)
+    return greedy, first, again, other, after_other_prompt
 
 
 @needs_llama_cpp
 @pytest.mark.timeout(600)
 def test_embedded_model_via_llama_cpp_answers_with_text_and_seeds_reproducibly() -> None:
-    greedy, first, again, other = run_isolated(_llama_cpp_answers, QUESTION, timeout_s=560)
+    greedy, first, again, other, after_other_prompt = run_isolated(_llama_cpp_answers, QUESTION, timeout_s=560)
     assert len(greedy.split()) >= 3
-    assert first == again
+    assert first == again == after_other_prompt
     assert first != other
 
 
 @needs_llama_cpp
 @pytest.mark.timeout(600)
-def test_openai_backend_completes_against_a_real_llama_cpp_server(llama_server: str) -> None:
+def test_openai_backend_against_a_real_llama_cpp_server_replays_exactly_through_a_cache(
+    llama_server: str, tmp_path
+) -> None:
+    """A server promises no reproducible seeded samples (it reuses prompt prefixes across requests);
+    the replay guarantee is the cache's: a rerun reads back what was generated and never asks a server."""
+    from rlpa_env.backends.cached import CachedBackend
     from rlpa_env.backends.openai_backend import OpenAICompatibleBackend
 
     with urllib.request.urlopen(f"{llama_server}/models", timeout=10) as response:
         served_model = json.load(response)["data"][0]["id"]
     backend = OpenAICompatibleBackend(llama_server, served_model, read_timeout=120.0)
     assert len(backend.complete(QUESTION, max_tokens=32).split()) >= 3
-    answers = backend.complete_batch([QUESTION, OTHER_QUESTION, QUESTION], max_tokens=16, temperature=0.8, seed=9)
-    assert all(answers)
-    assert answers[0] == answers[2]
+    conversations = [QUESTION, OTHER_QUESTION]
+    recording = CachedBackend(backend, tmp_path / "replay.sqlite")
+    recorded = recording.complete_batch(conversations, max_tokens=16, temperature=0.8, seed=9)
+    assert all(recorded) and recording.misses == 2
+    recording.close()
+    # Nothing listens on port 9, so any request would fail: the replay comes from the file alone.
+    offline = OpenAICompatibleBackend("http://127.0.0.1:9/v1", served_model, max_retries=0, connect_timeout=1.0)
+    replaying = CachedBackend(offline, tmp_path / "replay.sqlite")
+    assert replaying.complete_batch(conversations, max_tokens=16, temperature=0.8, seed=9) == recorded
+    assert (replaying.hits, replaying.misses) == (2, 0)

@@ -1,8 +1,11 @@
 """The ``ChatBackend`` protocol: one chat completion, or a batch of them.
 
 Messages are OpenAI-style ``{"role": "system" | "user" | "assistant", "content": str}`` dicts.
-A backend returns only the generated text. ``seed`` makes sampling reproducible where the backend
-supports it; at ``temperature=0`` decoding is greedy.
+A backend returns only the generated text. At ``temperature=0`` decoding is greedy. ``seed`` makes
+sampling reproducible where the backend computes a prompt the same way every time: the in-process
+backends do (``TransformersBackend``, and ``LlamaCppBackend``, which evaluates every prompt afresh); a
+server may not (see ``OpenAICompatibleBackend``). Exact replays of model roles rest on
+``CachedBackend``: what was generated once is read back, whatever computed it.
 
 Any object with ``model_name``, ``complete`` and ``complete_batch`` is a ``ChatBackend``. The
 package's own backends subclass the protocol and inherit both public methods: they check the

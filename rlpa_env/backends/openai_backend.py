@@ -16,8 +16,13 @@ explicitly so the policy is visible and bounded:
   number of attempts and the last cause. A call therefore takes at most about
   ``(max_retries + 1) * (connect_timeout + read_timeout)`` plus the backoff sleeps.
 
-``seed`` is sent as the request's ``seed`` field; whether it makes sampling reproducible is up to
-the server.
+``seed`` is sent as the request's ``seed`` field. It does not make a server's samples reproducible:
+a server computes a prompt together with whatever else it holds, so the logits of the same request can
+differ in the last bits from one call to the next, and a sample at ``temperature > 0`` (or a greedy
+step at a near tie) can then flip. ``llama_cpp.server`` reuses the part of the prompt that matches the
+previous request and evaluates only the rest, in a batch of another shape (on CPUs with AMX a
+one-token batch runs another kernel); vLLM and ``llama-server`` with several slots batch concurrent
+requests together. A replay that must be exact goes through ``CachedBackend`` (record once, read back).
 
 Concurrency: a backend is safe to call from many threads at once (the ``openai`` client is). At most
 ``max_concurrency`` requests are in flight to one server: every backend in this process with the same
