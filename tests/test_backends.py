@@ -24,6 +24,7 @@ torch = pytest.importorskip("torch")
 transformers = pytest.importorskip("transformers")
 tokenizers = pytest.importorskip("tokenizers")
 
+from near_ties import assert_same_greedy_choices  # noqa: E402
 from tiny_lm import tiny_model, tiny_tokenizer  # noqa: E402
 
 from rlpa_env.backends import transformers_backend  # noqa: E402
@@ -49,18 +50,21 @@ def tiny_backend(tiny: tuple[Any, Any]) -> TransformersBackend:
 
 
 def test_batched_greedy_output_equals_one_prompt_at_a_time(tiny_backend: TransformersBackend) -> None:
-    batched = tiny_backend.complete_batch(CONVERSATIONS, max_tokens=24)
-    one_by_one = [tiny_backend.complete(messages, max_tokens=24) for messages in CONVERSATIONS]
-    assert batched == one_by_one
-    assert all(len(text) > 0 for text in batched)
-    assert len(set(batched)) == len(batched)
+    batched = tiny_backend.generate_with_logprobs(CONVERSATIONS, max_tokens=24)
+    one_by_one = [tiny_backend.generate_with_logprobs([messages], max_tokens=24)[0] for messages in CONVERSATIONS]
+    assert_same_greedy_choices(one_by_one, batched)
+    texts = [generation.text for generation in batched]
+    assert all(len(text) > 0 for text in texts)
+    assert len(set(texts)) == len(texts)
 
 
 def test_small_max_batch_size_gives_the_same_greedy_output(tiny: tuple[Any, Any]) -> None:
     model, tokenizer = tiny
-    whole = TransformersBackend(model, tokenizer).complete_batch(CONVERSATIONS, max_tokens=16)
-    in_pairs = TransformersBackend(model, tokenizer, max_batch_size=2).complete_batch(CONVERSATIONS, max_tokens=16)
-    assert whole == in_pairs
+    whole = TransformersBackend(model, tokenizer).generate_with_logprobs(CONVERSATIONS, max_tokens=16)
+    in_pairs = TransformersBackend(model, tokenizer, max_batch_size=2).generate_with_logprobs(
+        CONVERSATIONS, max_tokens=16
+    )
+    assert_same_greedy_choices(whole, in_pairs)
 
 
 def test_same_seed_gives_same_sample_and_different_seeds_differ(tiny_backend: TransformersBackend) -> None:

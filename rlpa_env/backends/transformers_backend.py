@@ -11,7 +11,9 @@ Behaviour:
 - **Prompts.** Each conversation goes through ``tokenizer.apply_chat_template`` with the generation
   prompt appended. Returned text is only the new completion, never the prompt.
 - **Batches.** ``complete_batch`` left-pads the prompts and generates them together (in chunks of at
-  most ``max_batch_size``); at temperature 0 it returns what ``complete`` returns for each prompt.
+  most ``max_batch_size``); at temperature 0 it returns what ``complete`` returns for each prompt,
+  except after a step where two tokens tie to within float noise (a padded batch multiplies matrices
+  of another shape, so logits may differ in the last bits).
 - **Decoding.** ``temperature=0`` is greedy. Otherwise tokens are sampled from
   ``softmax(logits / temperature)`` over the whole vocabulary (top-k and top-p are off, so the
   log-probabilities reported are those of the distribution actually sampled). ``seed`` seeds a
