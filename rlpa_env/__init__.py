@@ -32,7 +32,7 @@ agents on top.
 
 - text/parsing/spaces: ``text``, ``vocabulary``, ``parsing``, ``spaces``, with the other leaves ``prompts``,
   ``registry`` and ``backends`` (chat backends and the one-backend setting, ``backends.config``);
-- ``profiles``; reply analysis (``reply_analysis``; ``signals`` is its deprecated name); ``users``
+- ``profiles``; reply analysis (``reply_analysis``); ``users``
   and ``rewards``;
 - ``env`` with ``episode`` (``Episode``, ``TurnRecord``, ``run_episode``, the ``AGENTS`` registry)
   and ``scenarios``; ``eval``; ``cli`` with ``doctor``;
