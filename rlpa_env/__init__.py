@@ -26,13 +26,14 @@ RLPA-Discrete-Test-v0  split="test"
 =====================  =====================================================================
 
 Layers, lowest first; a module imports only from its own layer or a lower one, and no files or
-packages import each other in a cycle (``tests/test_architecture.py`` walks the imports):
+packages import each other in a cycle (``tests/test_architecture.py`` walks the imports and the module
+strings of the registries, ``"agents.sb3:make_move_env"``; it lists the few such strings that point up):
 text/parsing/spaces -> profiles -> reply analysis -> users/rewards -> env/episode -> eval -> cli;
 agents on top.
 
 - text/parsing/spaces: ``text``, ``vocabulary``, ``parsing``, ``spaces``, with the other leaves ``prompts``,
   ``registry`` and ``backends`` (chat backends and the one-backend setting, ``backends.config``);
-- ``profiles``; reply analysis (``reply_analysis``; ``signals`` is its deprecated name); ``users``
+- ``profiles``; reply analysis (``reply_analysis``); ``users``
   and ``rewards``;
 - ``env`` with ``episode`` (``Episode``, ``TurnRecord``, ``run_episode``, the ``AGENTS`` registry)
   and ``scenarios``; ``eval``; ``cli`` with ``doctor``;

@@ -17,7 +17,7 @@ from third_party_agent import CuriousAgent, HangingAgent, HugeTextAgent, NonStri
 
 from agents.base import Episode, run_episode
 from rlpa_env.cli import main as cli_main
-from rlpa_env.eval import AgentSpecError, evaluate, plots, resolve_agent
+from rlpa_env.eval import AgentSpecError, evaluate, resolve_agent
 from rlpa_env.eval.agent_spec import MAX_ACTION_CHARS, AgentFailure, AgentGuard, CallableAgent
 from rlpa_env.eval.metrics import compute_metrics
 from rlpa_env.eval.plots import plot_leaderboard
@@ -169,20 +169,6 @@ def test_report_save_writes_json_markdown_transcripts_and_png_plots(tmp_path):
     lines = (tmp_path / "run" / "episodes.jsonl").read_text().splitlines()
     assert [json.loads(line)["total_reward"] for line in lines] == pytest.approx([1.5, 1.4])
     assert json.loads(lines[0])["turns"][2]["reward"] == 1.5
-
-
-@pytest.mark.parametrize(
-    ("old_name", "curves"),
-    [("plot_alignment_curve", plots.ALIGNMENT_CURVES), ("plot_profile_f1_curve", plots.PROFILE_F1_CURVES)],
-)
-def test_old_plot_functions_warn_and_draw_the_same_figure_as_plot_turn_curves(tmp_path, old_name, curves):
-    metrics = hand_built_report().metrics
-    with pytest.warns(DeprecationWarning, match="plot_turn_curves"):
-        old_plot = getattr(plots, old_name)
-    first, second = (getattr(metrics, name) for name in curves.fields)
-    old = old_plot(first, second, tmp_path / "old.png", title="t", shift_turn=2).read_bytes()
-    new = plots.plot_turn_curves(curves, metrics, tmp_path / "new.png", title="t", shift_turn=2).read_bytes()
-    assert old.startswith(PNG_MAGIC) and old == new
 
 
 def test_markdown_shows_shift_phases_and_agent_failures():

@@ -32,7 +32,6 @@ from rlpa_env.profiles import (
     save_jsonl,
     split_overlap_report,
 )
-from rlpa_env.profiles import generator as generator_module
 from rlpa_env.profiles.catalog import CATALOG, catalog_fact, specific_keywords, value_clashes, value_tags
 from rlpa_env.text import STOPWORDS, polarity, tokens
 
@@ -247,12 +246,6 @@ def test_bank_rejects_a_profile_id_used_twice(small_bank: ProfileBank) -> None:
     profile = small_bank.split("train")[0]
     with pytest.raises(ValueError, match="train-00000"):
         ProfileBank([profile], [profile])
-
-
-def test_generator_main_is_a_deprecated_alias_of_regenerate_main() -> None:
-    with pytest.warns(DeprecationWarning, match="rlpa_env.profiles.regenerate"):
-        moved = generator_module.main
-    assert moved is regenerate.main
 
 
 def test_default_bank_is_loaded_once_per_process() -> None:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
-import sys
-
 import numpy as np
 import pytest
 from factories import make_fact
@@ -346,13 +343,6 @@ def test_named_fact_count_counts_specific_words_the_last_message_did_not_use(pro
     assert named_fact_count(reply_keys("Jazz and trails, what a week.", "hey."), profile) == 2
     assert named_fact_count(reply_keys("Jazz and trails, what a week.", "I love jazz."), profile) == 1
     assert named_fact_count(reply_keys("Seafood and short replies.", "hey."), profile) == 0
-
-
-def test_old_signals_module_still_imports_with_a_deprecation_warning() -> None:
-    sys.modules.pop("rlpa_env.signals", None)
-    with pytest.warns(DeprecationWarning, match="rlpa_env.reply_analysis"):
-        legacy = importlib.import_module("rlpa_env.signals")
-    assert legacy.analyze_reply is analyze_reply
 
 
 def test_non_string_reply_is_a_type_error(profile: Profile) -> None:

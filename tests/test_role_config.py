@@ -219,14 +219,6 @@ def test_llm_env_kwargs_names_every_role_llm_on_one_backend() -> None:
     assert graded["alignment_grader"] == "llm" and graded["backend_kwargs"] == {"model": "served"}
 
 
-def test_llm_env_kwargs_old_path_warns_and_gives_the_same_kwargs() -> None:
-    from rlpa_env.users import llm
-
-    with pytest.warns(DeprecationWarning, match="rlpa_env.backends.config.llm_env_kwargs"):
-        old = llm.llm_env_kwargs("http://127.0.0.1:9/v1", "served")
-    assert old == llm_env_kwargs("http://127.0.0.1:9/v1", "served")
-
-
 def test_chat_backend_base_checks_options_once_for_every_backend() -> None:
     model = ScriptedModel()
     with pytest.raises(ValueError, match="max_tokens must be at least 1"):

@@ -248,11 +248,3 @@ def test_response_score_binary_and_graded_are_the_two_reward_modes(passing: bool
     verdict = ResponseScore(criteria)
     assert verdict.binary == verdict.value("binary") == (1.0 if passing else 0.0)
     assert verdict.graded == verdict.value("graded") == (1.0 if passing else 0.8)
-
-
-@pytest.mark.parametrize("passing", [True, False])
-def test_response_score_old_score_name_warns_and_returns_the_binary_reward(passing: bool) -> None:
-    verdict = ResponseScore(dict.fromkeys(CRITERIA, passing))
-    with pytest.warns(DeprecationWarning, match="ResponseScore.binary"):
-        old = verdict.score
-    assert old == verdict.binary == (1.0 if passing else 0.0)

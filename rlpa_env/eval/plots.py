@@ -10,8 +10,6 @@ between the last turn before the shift and the first after it.
 
 from __future__ import annotations
 
-import functools
-import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -120,24 +118,6 @@ def _plot_pair(
         for curve, scale, label in zip((first, second), figure.scales, figure.labels, strict=True)
     )
     return _plot_turn_curves(curves, path, title=title, ylabel=figure.ylabel, top=figure.top, shift_turn=shift_turn)
-
-
-_DEPRECATED_PLOTS = {"plot_alignment_curve": ALIGNMENT_CURVES, "plot_profile_f1_curve": PROFILE_F1_CURVES}
-
-
-def __getattr__(name: str) -> Any:
-    """``plot_alignment_curve`` / ``plot_profile_f1_curve(first, second, path, *, title, shift_turn)``: deprecated.
-
-    Kept for one release; use ``plot_turn_curves(ALIGNMENT_CURVES or PROFILE_F1_CURVES, metrics, path, ...)``.
-    """
-    if name not in _DEPRECATED_PLOTS:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    warnings.warn(
-        f"rlpa_env.eval.plots.{name} is deprecated; use plot_turn_curves with ALIGNMENT_CURVES or PROFILE_F1_CURVES",
-        DeprecationWarning,
-        stacklevel=2,
-    )
-    return functools.partial(_plot_pair, _DEPRECATED_PLOTS[name])
 
 
 def _plot_turn_curves(

@@ -30,12 +30,8 @@ from train); see ``ProfileBank.generate``.
 
 from __future__ import annotations
 
-import importlib
-import runpy
-import warnings
 from collections.abc import Collection, Sequence
 from functools import cache
-from typing import Any
 
 import numpy as np
 
@@ -216,25 +212,3 @@ def generate_profiles(
         seen.add(signature)
         profiles.append(profile)
     return profiles
-
-
-def __getattr__(name: str) -> Any:
-    # Deprecated for one release: the command line moved to ``rlpa_env.profiles.regenerate`` so that
-    # this module no longer imports ``bank`` (which imports this module).
-    if name == "main":
-        warnings.warn(
-            "rlpa_env.profiles.generator.main moved to rlpa_env.profiles.regenerate.main",
-            DeprecationWarning,
-            stacklevel=2,
-        )
-        return importlib.import_module("rlpa_env.profiles.regenerate").main
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-if __name__ == "__main__":
-    warnings.warn(
-        "`python -m rlpa_env.profiles.generator` is deprecated; use `python -m rlpa_env.profiles.regenerate`",
-        DeprecationWarning,
-        stacklevel=1,
-    )
-    runpy.run_module("rlpa_env.profiles.regenerate", run_name="__main__", alter_sys=True)

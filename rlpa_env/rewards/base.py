@@ -10,7 +10,6 @@ scored turn that the env's ``info``, the episode records and the metrics all rea
 from __future__ import annotations
 
 import functools
-import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, Protocol, runtime_checkable
@@ -174,16 +173,6 @@ class ResponseScore:
     def graded(self) -> float:
         """The response reward in mode ``"graded"``: the fraction of criteria that hold."""
         return sum(bool(self.criteria.get(name, False)) for name in CRITERIA) / len(CRITERIA)
-
-    @property
-    def score(self) -> float:
-        """Deprecated name of ``binary`` (kept for one release; it was easy to confuse with ``ProfileScorer.score``)."""
-        warnings.warn(
-            "ResponseScore.score is deprecated; use ResponseScore.binary (or .value(mode))",
-            DeprecationWarning,
-            stacklevel=2,
-        )
-        return self.binary
 
     def value(self, mode: ResponseRewardMode) -> float:
         """The response reward under ``mode``: ``binary`` for ``"binary"``, ``graded`` for ``"graded"``."""

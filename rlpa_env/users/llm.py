@@ -30,16 +30,14 @@ Each turn:
 any sentence that happens to name a fact.
 
 ``rlpa_env.backends.config.llm_env_kwargs`` builds the ``gymnasium.make`` kwargs that put the user and
-both LLM judges on one backend (``llm_env_kwargs`` here is its deprecated alias).
+both LLM judges on one backend.
 """
 
 from __future__ import annotations
 
 import re
-import warnings
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
-from typing import Any
 
 import numpy as np
 
@@ -240,15 +238,3 @@ def _swapped_transcript(messages: Sequence[dict[str, str]]) -> list[dict[str, st
     if recent and recent[0]["role"] == "assistant":
         recent.insert(0, {"role": "user", "content": prompts.CHAT_START})
     return recent
-
-
-def llm_env_kwargs(base_url: str, model: str, cache_path: str | None = None, **backend_kwargs: Any) -> dict[str, Any]:
-    """Deprecated alias of ``rlpa_env.backends.config.llm_env_kwargs`` (kept for one release)."""
-    warnings.warn(
-        "rlpa_env.users.llm.llm_env_kwargs moved to rlpa_env.backends.config.llm_env_kwargs",
-        DeprecationWarning,
-        stacklevel=2,
-    )
-    from rlpa_env.backends.config import llm_env_kwargs as moved
-
-    return moved(base_url, model, cache_path, **backend_kwargs)
