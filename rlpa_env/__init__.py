@@ -30,7 +30,8 @@ packages import each other in a cycle (``tests/test_architecture.py`` walks the 
 text/parsing/spaces -> profiles -> reply analysis -> users/rewards -> env/episode -> eval -> cli;
 agents on top.
 
-- text/parsing/spaces: ``text``, ``vocabulary``, ``parsing``, ``spaces``, with the other leaves ``prompts``,
+- text/parsing/spaces: ``text``, ``vocabulary``, ``assertion`` (the cue grammar of hedges, negation
+  and contradictions), ``parsing``, ``spaces``, with the other leaves ``prompts``,
   ``registry`` and ``backends`` (chat backends and the one-backend setting, ``backends.config``);
 - ``profiles``; reply analysis (``reply_analysis``; ``signals`` is its deprecated name); ``users``
   and ``rewards``;
