@@ -12,7 +12,8 @@ Rules, in the order they apply:
    look-alike letters made Latin), curly quotes and apostrophes made plain, dashes and ellipses
    made ASCII, and lower-cased.
 2. **Clauses.** The text splits into clauses at *terminators*: "but", "however", "although",
-   "though", "whereas", "yet", "except", a semicolon, and a full stop or "!" followed by a space.
+   "though", "whereas", "except", ", yet" (not the adverb: "not yet"), a semicolon, and a full stop
+   or "!" followed by a space.
    Commas, dashes, parentheses, ellipses and "or" do not split: a tail such as "(unconfirmed)" or
    "-- just a guess" belongs to the clause it follows.
 3. **Cues.** Each cue class below is a small pattern set with a category and a scope direction.
@@ -56,11 +57,14 @@ Rules, in the order they apply:
                                                inference ("could be that", "must be a nurse").
                                                "could happily eat" is ability, not doubt.
    probability         uncertain     both      a percentage below 100, "percent", odds or ratios
-                                               ("1 in 3", "one in four", "9 out of 10", "3:1",
-                                               a split summing to 100 such as "60/40" or "50-50"),
-                                               chance(s), odds, probability, likelihood,
-                                               fifty-fifty, toss-up, coin flip. A clock time
-                                               ("6:30") and "24/7" are not odds; "100%" is certainty.
+                                               ("1 in 3", "one in four", "9 out of 10", a ratio
+                                               such as "3:1" that qualifies no noun -- "16:8
+                                               fasting" is a name --, a split summing to 100 such
+                                               as "60/40" or "50-50"), chance(s) (not "the/every/
+                                               any chance", an opportunity), odds, probability,
+                                               likelihood, fifty-fifty, toss-up, coin flip. A
+                                               clock time ("6:30") and "24/7" are not odds;
+                                               "100%" is certainty.
    non-committal       uncertain     both      neutral, indifferent, ambivalent, mixed feelings, on
                                                the fence, no strong (view), no preference, either
                                                way, a negated aversion ("doesn't dislike",
@@ -73,7 +77,9 @@ Rules, in the order they apply:
                                                "or the opposite", "or vice versa", "or the reverse",
                                                "or neither", "or otherwise")
    hypothetical        hypothetical  forward   "would" + a verb other than a preference verb (rather,
-                                               prefer, like, love, appreciate); "wants/hopes/
+                                               prefer, like, love, appreciate), unless a habit word
+                                               makes it a disposition ("would skip cruises every
+                                               time", always, whenever); "wants/hopes/
                                                plans/wishes/dreams/aims/aspires to be/become/have/
                                                own"; aspiring, wannabe, someday, one day; "if" the
                                                writer's own condition ("if I recall", "if so", "if
@@ -86,10 +92,11 @@ Rules, in the order they apply:
                                                more", "no longer", quit, gave up, stopped
    other person        other         forward   a clause whose subject is someone else: someone,
                                                people, everyone, others, "most people", or "their/
-                                               his/her" + friend/colleague/coworker/boss/neighbour/
-                                               roommate/flatmate + a verb. Family members are not
-                                               "other": a line about the user's daughter is a fact
-                                               about the user's family.
+                                               his/her" + friend/colleague/coworker/boss/roommate/
+                                               flatmate + a verb, unless the clause goes on to name
+                                               the user ("people mix them up with their brother").
+                                               Family members are not "other": a line about the
+                                               user's daughter is a fact about the user's family.
    negation            negated       forward   not, no, never, nor, neither, none, nothing, nobody,
                                                without, cannot and every "-n't" form
    ==================  ============  ========  ===================================================
@@ -195,7 +202,7 @@ _CERTAINTY_ROOTS = (
 )
 _NUMBER_WORDS = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|(?:a )?(?:hundred|thousand|million))"
 _SPLITS = "|".join(f"{a}\\s*[/:-]\\s*{100 - a}" for a in range(5, 100, 5))
-_PERSON_OTHER = r"(?:friends?|colleagues?|co-?workers?|boss|neighbou?rs?|roommates?|flatmates?|housemates?)"
+_PERSON_OTHER = r"(?:friends?|colleagues?|co-?workers?|boss|roommates?|flatmates?|housemates?)"
 
 CUE_CLASSES: tuple[CueClass, ...] = (
     CueClass(
@@ -264,9 +271,10 @@ CUE_CLASSES: tuple[CueClass, ...] = (
             r"\b(?!100\b)\d{1,2}(?:\.\d+)?\s*(?:%|percent\b|per cent\b|pct\b)|\bpercent\b|\bper cent\b"
             rf"|\b(?:\d+|{_NUMBER_WORDS}|a)\s+in\s+(?:\d+|{_NUMBER_WORDS})\b"
             rf"|\b(?:\d+|{_NUMBER_WORDS})\s+out of\s+(?:\d+|{_NUMBER_WORDS})\b"
-            r"|\b\d+\s*:\s*\d\b|\b\d+\s*:\s*\d{3,}\b|\b\d{3,}\s*:\s*\d+\b"
+            r"|\b(?:\d+\s*:\s*\d|\d+\s*:\s*\d{3,}|\d{3,}\s*:\s*\d+)\b(?!\s*[a-z])"
             rf"|\b(?:{_SPLITS})\b"
-            r"|\b(?:chances?|odds|probabilit\w+|likelihood|fifty[- ]fifty|toss[- ]?up|coin (?:flip|toss))\b"
+            r"|(?<!\bthe )(?<!\bevery )(?<!\bany )(?<!\bfirst )\bchances?\b"
+            r"|\b(?:odds|probabilit\w+|likelihood|fifty[- ]fifty|toss[- ]?up|coin (?:flip|toss))\b"
         ),
     ),
     CueClass(
@@ -296,6 +304,7 @@ CUE_CLASSES: tuple[CueClass, ...] = (
         "forward",
         _rx(
             r"\b(?:would|'d)\b(?! (?:rather|prefer|like|love|appreciate)\b)(?=\s+\w)"
+            r"(?!.*\b(?:every time|always|any day|whenever|every day|all the time)\b)"
             r"|\b(?:wants?|wanting|wanted|hopes?|hoping|plans?|planning|wish(?:es)?|wishing|dreams?|dreaming"
             r"|aims?|aspires?|would like|would love)\s+(?:of\s+)?(?:to\s+)?(?:be|become|becoming|being|have|having"
             r"|own|owning)\b"
@@ -320,8 +329,9 @@ CUE_CLASSES: tuple[CueClass, ...] = (
         "other",
         "forward",
         _rx(
-            r"^\s*(?:someone|somebody|people|everyone|everybody|others|most people|many people|a lot of people)\b"
-            rf"|^\s*(?:their|his|her|the user's)\s+(?:\w+\s+)?{_PERSON_OTHER}\b(?!\s+and\b)(?=\s+\w+)"
+            r"^\s*(?:(?:someone|somebody|people|everyone|everybody|others|most people|many people|a lot of people)\b"
+            rf"|(?:their|his|her|the user's)\s+(?:\w+\s+)?{_PERSON_OTHER}\b(?!\s+and\b)(?=\s+\w+))"
+            r"(?!.*\b(?:them|they|themselves|the user)\b)"
         ),
     ),
     CueClass(
@@ -334,7 +344,7 @@ CUE_CLASSES: tuple[CueClass, ...] = (
 """The cue grammar (module docstring, rule 3), in matching order."""
 
 _NEGATION_BEFORE = re.compile(r"\b(?:not|no|never|nor|neither|none|without|cannot|\w+n't)\b")
-_TERMINATOR = re.compile(r"\b(?:but|however|although|though|whereas|yet|except)\b|;|[.!](?=\s)")
+_TERMINATOR = re.compile(r"\b(?:but|however|although|though|whereas|except)\b|,\s*yet\b|;|[.!](?=\s)")
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _PLAIN = str.maketrans(
     {

@@ -11,6 +11,7 @@ from factories import make_fact
 
 import rlpa_env  # noqa: F401
 from agents.baselines import HeuristicAgent
+from rlpa_env.assertion import assertion_status
 from rlpa_env.env import PUBLIC_INFO_KEYS, public_info
 from rlpa_env.parsing import TurnFormatError, format_turn, parse_turn
 from rlpa_env.profiles.bank import ProfileBank
@@ -18,7 +19,6 @@ from rlpa_env.profiles.catalog import catalog_fact
 from rlpa_env.rewards.alignment import RuleAlignmentGrader
 from rlpa_env.rewards.base import JudgeContext
 from rlpa_env.rewards.lexical import LexicalProfileScorer, trait_key
-from rlpa_env.assertion import assertion_status
 from rlpa_env.vocabulary import fold_unicode
 
 SCORER = LexicalProfileScorer()

@@ -436,7 +436,7 @@ class _FactIndex:
         return edges
 
     def _compute_edges(self, trait: _TraitAnalysis) -> Edges:
-        if trait.hedged or not trait.specific:
+        if not trait.specific:
             return ()
         found = []
         for position, view in enumerate(self._views):
@@ -592,7 +592,8 @@ class LexicalProfileScorer:
         trait_indices: list[int] = []
         rows: list[Edges] = []
         for trait_index, analysis in enumerate(analyses):
-            if analysis.key in seen or not overclaimed.isdisjoint(analysis.named_categories):
+            # A hedged line shares its key with its definite form: it must neither match nor shadow it.
+            if analysis.hedged or analysis.key in seen or not overclaimed.isdisjoint(analysis.named_categories):
                 continue
             seen.add(analysis.key)
             edges = index.edges(analysis)
