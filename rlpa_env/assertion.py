@@ -378,7 +378,13 @@ def _disjunction_is_nor(clause: str, hit: _Hit) -> bool:
     return bare and _NEGATION_BEFORE.search(clause, 0, hit.start) is not None
 
 
+_ANY_CUE = re.compile("|".join(f"(?:{cue_class.pattern.pattern})" for cue_class in CUE_CLASSES))
+"""Every class at once: most clauses hold no cue, and one scan tells."""
+
+
 def _hits(clause: str) -> list[_Hit]:
+    if _ANY_CUE.search(clause) is None:
+        return []
     claimed: list[tuple[int, int]] = []
     found: list[_Hit] = []
     for cue_class in CUE_CLASSES:
