@@ -31,7 +31,8 @@ strings of the registries, ``"agents.sb3:make_move_env"``; it lists the few such
 text/parsing/spaces -> profiles -> reply analysis -> users/rewards -> env/episode -> eval -> cli;
 agents on top.
 
-- text/parsing/spaces: ``text``, ``vocabulary``, ``parsing``, ``spaces``, with the other leaves ``prompts``,
+- text/parsing/spaces: ``text``, ``vocabulary``, ``assertion`` (the cue grammar of hedges, negation
+  and contradictions), ``parsing``, ``spaces``, with the other leaves ``prompts``,
   ``registry`` and ``backends`` (chat backends and the one-backend setting, ``backends.config``);
 - ``profiles``; reply analysis (``reply_analysis``); ``users``
   and ``rewards``;

@@ -6,9 +6,6 @@ judge and an agent never disagree about them:
 - ``HOLLOW_WORDS`` / ``is_hollow(word)``: chat words that say nothing about a topic ("cool", "nice",
   "sure", "mentioned"), in any inflection.
 - ``NEGATORS``: plain negation words; ``is_negative(text)`` is ``rlpa_env.text.polarity`` plus them.
-- ``HEDGE_WORDS`` / ``is_ambivalent(text)``: guesses and non-commitments ("might like jazz or not",
-  "doesn't dislike jazz", "likes or dislikes jazz", "is neutral about jazz"). A profile line that
-  is ambivalent states nothing about the user, so it matches no fact.
 - ``fold_unicode(text)``: NFKC, zero-width and other invisible characters removed, and look-alike
   letters (Cyrillic, Greek, fullwidth) folded to Latin, so hidden-Unicode spellings read like
   their plain forms.
@@ -19,7 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from rlpa_env.text import normalize, polarity, stem, tokens
+from rlpa_env.text import polarity, stem, tokens
 
 
 def _word_set(words: str) -> frozenset[str]:
@@ -44,28 +41,13 @@ def is_hollow(word: str) -> bool:
 
 
 NEGATORS = _word_set("not no never nor neither isn't doesn't don't didn't aren't wasn't won't can't cannot")
-"""Plain negation words."""
-
-HEDGE_WORDS = _word_set("maybe perhaps possibly probably might unsure neutral indifferent ambivalent")
-"""Words that turn a statement about the user into a guess or a non-commitment."""
-
-_AMBIVALENT = re.compile(
-    r"\bor not\b|\bor no\b|\bnot sure\b|\bmixed feelings\b|\bon the fence\b|\bno strong\b"
-    r"|\b(?:likes?|loves?|enjoys?) or (?:dislikes?|hates?)\b|\b(?:dislikes?|hates?) or (?:likes?|loves?|enjoys?)\b"
-    r"|\b(?:not|doesn't|does not|don't|do not|never|isn't|is not)\b[\w\s]{0,12}?"
-    r"\b(?:dislikes?|hates?|mind|averse|against|detests?|avoids?)\b"
-)
+"""Plain negation words. Hedges, questions and other non-definite statements are read by the cue
+grammar of ``rlpa_env.assertion``."""
 
 
 def is_negative(text: str) -> bool:
     """True when ``text`` states a dislike or a negation (``polarity`` < 0 or a plain negator)."""
     return polarity(text) < 0 or not NEGATORS.isdisjoint(tokens(text))
-
-
-def is_ambivalent(text: str) -> bool:
-    """True when ``text`` hedges, is neutral or negates a dislike, so it commits to nothing."""
-    lowered = normalize(text)
-    return not HEDGE_WORDS.isdisjoint(tokens(lowered)) or _AMBIVALENT.search(lowered) is not None
 
 
 _INVISIBLE = re.compile(

@@ -32,7 +32,8 @@ PACKAGES = ("rlpa_env", "agents")
 
 LAYERS: tuple[tuple[str, ...], ...] = (
     # text/parsing/spaces (and the other leaf modules: prompts, the registry, chat backends)
-    ("rlpa_env", "rlpa_env.text", "rlpa_env.vocabulary", "rlpa_env.parsing", "rlpa_env.spaces", "rlpa_env.registry",
+    ("rlpa_env", "rlpa_env.text", "rlpa_env.vocabulary", "rlpa_env.assertion", "rlpa_env.parsing", "rlpa_env.spaces",
+     "rlpa_env.registry",
      "rlpa_env.prompts", "rlpa_env.backends"),
     ("rlpa_env.profiles",),
     ("rlpa_env.reply_analysis",),

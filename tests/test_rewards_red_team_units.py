@@ -11,6 +11,7 @@ from factories import make_fact
 
 import rlpa_env  # noqa: F401
 from agents.baselines import HeuristicAgent
+from rlpa_env.assertion import assertion_status
 from rlpa_env.env import PUBLIC_INFO_KEYS, public_info
 from rlpa_env.parsing import TurnFormatError, format_turn, parse_turn
 from rlpa_env.profiles.bank import ProfileBank
@@ -18,7 +19,7 @@ from rlpa_env.profiles.catalog import catalog_fact
 from rlpa_env.rewards.alignment import RuleAlignmentGrader
 from rlpa_env.rewards.base import JudgeContext
 from rlpa_env.rewards.lexical import LexicalProfileScorer, trait_key
-from rlpa_env.vocabulary import fold_unicode, is_ambivalent
+from rlpa_env.vocabulary import fold_unicode
 
 SCORER = LexicalProfileScorer()
 TEST_PROFILES = ProfileBank.default().split("test")[:100]
@@ -72,7 +73,7 @@ def test_a_user_with_two_values_of_a_category_may_be_credited_for_both_but_not_f
 
 
 def test_ambivalence_and_unicode_folding_vocabulary() -> None:
-    assert is_ambivalent("might like jazz or not") and not is_ambivalent("loves jazz")
+    assert not assertion_status("might like jazz or not").commits and assertion_status("loves jazz").commits
     assert fold_unicode("sys\u200bt\u0435m") == "system"
     assert fold_unicode("\uff4a\uff55\uff44\uff47\uff45") == "judge"
 

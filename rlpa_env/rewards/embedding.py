@@ -11,11 +11,14 @@ Rules:
 3. **Polarity.** A pair can match only when both sides agree, as in the lexical scorer: a
    ``dislike`` fact is negative, a ``like`` fact positive, an ``attribute``/``style`` fact takes the
    polarity of its text; a trait is negative when ``rlpa_env.vocabulary.is_negative`` says so (a
-   stated dislike or a plain negator). Encoders place "loves jazz" and "hates jazz" close
+   stated dislike or a plain negator) or when it says a state no longer holds ("used to be vegan",
+   ``rlpa_env.assertion``: historical). Encoders place "loves jazz" and "hates jazz" close
    together, so this check is what keeps them apart.
-3b. **Gate.** The lexical scorer's rules for lines apply first (``lexical.trait_key``): a hedged,
-   ambivalent or bare category/relation line ("dislikes.", "pet.", "might like jazz or not")
-   matches nothing, and lines equal after normalisation count once toward matches.
+3b. **Gate.** The lexical scorer's rules for lines apply first (``lexical.trait_key``): a line
+   that commits to nothing definite about the user (the cue grammar of ``rlpa_env.assertion``:
+   "might like jazz or not", "likes jazz (unconfirmed)", "likes jazz?") or a bare
+   category/relation line ("dislikes.", "pet.") matches nothing, and lines equal after
+   normalisation count once toward matches.
 4. **Matching.** Greedy one-to-one matching on descending cosine: the most similar remaining
    (trait, fact) pair at or above ``threshold`` is matched, its trait and fact are removed, and so
    on. Ties break on trait then fact order. P/R/F1 follow ``ProfileScore.from_counts`` over the
@@ -36,6 +39,7 @@ from pathlib import Path
 
 import numpy as np
 
+from rlpa_env.assertion import assertion_status
 from rlpa_env.backends.encoder import default_model_path, load_encoder
 from rlpa_env.profiles.types import Fact
 from rlpa_env.rewards.base import ProfileScore, TraitMatch
@@ -57,8 +61,8 @@ def fact_polarity(fact: Fact) -> int:
 
 
 def trait_polarity(trait: str) -> int:
-    """-1 when the trait states a dislike or a negation, else +1."""
-    return -1 if is_negative(trait) else 1
+    """-1 when the trait states a dislike, a negation or a state that no longer holds, else +1."""
+    return -1 if is_negative(trait) or assertion_status(trait).temporality == "historical" else 1
 
 
 class EmbeddingProfileScorer:

@@ -10,8 +10,10 @@ Rules, in the order they apply:
    job/work/career -> job, ...), every other word becomes its stem. Some concepts are *generic*
    ("job", "music", "food", "lives", "fan", relation words such as "dislikes" or "hates", ...): they
    never count as evidence on their own, so a bare category or relation word matches nothing.
-   A trait that hedges or commits to nothing (``vocabulary.is_ambivalent``: "might like jazz or
-   not", "doesn't dislike jazz", "likes or dislikes jazz", "is neutral about jazz") matches nothing.
+   A trait that commits to nothing definite about the user (``rlpa_env.assertion``'s cue grammar:
+   a guess, a question, doubt in a parenthesis or a dash tail, "or not"/"or the opposite", a
+   probability, a hypothetical, a neutral or non-committal stance, a line about someone else)
+   matches nothing, and a trait that says a state no longer holds ("used to be vegan") is negative.
 2. **Hedging.** A trait is a list of guesses, and matches nothing, when it names (through the
    category vocabulary, per category and value the normalised terms that name it) three or more
    values of one category, four or more values in all, or two values of one category together with
@@ -69,11 +71,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from rlpa_env.assertion import assertion_status
 from rlpa_env.profiles.catalog import CATALOG
 from rlpa_env.profiles.types import Fact
 from rlpa_env.rewards.base import ProfileScore, TraitMatch
 from rlpa_env.text import STOPWORDS, normalize, polarity, stem, tokens
-from rlpa_env.vocabulary import NEGATORS, fold_unicode, is_ambivalent
+from rlpa_env.vocabulary import NEGATORS, fold_unicode
 
 Vocabulary = Mapping[str, tuple[tuple[str, ...], ...]]
 """Per category, per value, the normalised terms that name that value."""
@@ -327,7 +330,8 @@ def _analyse_trait(trait: str, vocabulary: _VocabularyIndex) -> _TraitAnalysis:
         raise TypeError(f"each trait must be a str, got {type(trait).__name__}: {trait!r}")
     rewritten = _rewrite(trait)
     words = tokens(rewritten)
-    trait_polarity = _polarity(rewritten, words)
+    status = assertion_status(trait)
+    trait_polarity = -1 if status.temporality == "historical" else _polarity(rewritten, words)
     trait_concepts = concepts(trait)
     present = vocabulary.present(trait_concepts)
     named = {
@@ -354,7 +358,7 @@ def _analyse_trait(trait: str, vocabulary: _VocabularyIndex) -> _TraitAnalysis:
         polarity=trait_polarity,
         concepts=trait_concepts,
         specific=specific(trait_concepts),
-        hedged=hedged or is_ambivalent(rewritten),
+        hedged=hedged or not status.commits,
         named_categories=frozenset(per_category),
         named_values=frozenset(named),
         present=tuple((entry.term.core, (entry.category, entry.value_index)) for entry in present),
@@ -432,7 +436,7 @@ class _FactIndex:
         return edges
 
     def _compute_edges(self, trait: _TraitAnalysis) -> Edges:
-        if trait.hedged or not trait.specific:
+        if not trait.specific:
             return ()
         found = []
         for position, view in enumerate(self._views):
@@ -588,7 +592,8 @@ class LexicalProfileScorer:
         trait_indices: list[int] = []
         rows: list[Edges] = []
         for trait_index, analysis in enumerate(analyses):
-            if analysis.key in seen or not overclaimed.isdisjoint(analysis.named_categories):
+            # A hedged line shares its key with its definite form: it must neither match nor shadow it.
+            if analysis.hedged or analysis.key in seen or not overclaimed.isdisjoint(analysis.named_categories):
                 continue
             seen.add(analysis.key)
             edges = index.edges(analysis)
@@ -609,11 +614,11 @@ def trait_key(trait: str) -> str | None:
     """The normalised form of a profile line, or ``None`` when the line can match no fact.
 
     Two lines with the same key are one line (case, punctuation, whitespace and Unicode do not
-    count). A line matches nothing when it hedges or commits to nothing (``is_ambivalent``) or has
-    no specific concept (a bare category or relation word). The embedding and LLM scorers apply
-    the same gate before their own matching.
+    count). A line matches nothing when it commits to nothing definite about the user
+    (``assertion_status(trait).commits`` is false) or has no specific concept (a bare category or
+    relation word). The embedding and LLM scorers apply the same gate before their own matching.
     """
     rewritten = _rewrite(trait)
-    if is_ambivalent(rewritten) or not specific(concepts(trait)) - CATEGORY_CONCEPTS:
+    if not assertion_status(trait).commits or not specific(concepts(trait)) - CATEGORY_CONCEPTS:
         return None
     return " ".join(tokens(rewritten))
