@@ -45,6 +45,12 @@ def server() -> Iterator[str]:
     yield from _serve("--max-sessions", str(MAX_SESSIONS), "--kw", f"max_turns={MAX_TURNS}")
 
 
+@pytest.fixture(scope="module")
+def inline_server() -> Iterator[str]:
+    """The same server with ``--inline-steps`` (sessions step on the event loop)."""
+    yield from _serve("--max-sessions", str(MAX_SESSIONS), "--kw", f"max_turns={MAX_TURNS}", "--inline-steps")
+
+
 def _retry_while_full(call: Callable[[], Any], timeout_s: float = 10.0) -> Any:
     """``call()``, retried while the server still counts a session a previous test just closed."""
     deadline = time.monotonic() + timeout_s
@@ -88,7 +94,11 @@ def _in_process_episode(seed: int) -> list[tuple[str, float | None, bool]]:
     return steps
 
 
-def test_four_interleaved_sessions_replay_their_in_process_episodes(server: str) -> None:
+@pytest.mark.parametrize("server_fixture", ["server", "inline_server"])
+def test_four_interleaved_sessions_replay_their_in_process_episodes(
+    server_fixture: str, request: pytest.FixtureRequest
+) -> None:
+    server = request.getfixturevalue(server_fixture)
     seeds = (11, 12, 13, 14)
     expected = {seed: _in_process_episode(seed) for seed in seeds}
     assert len({steps[0][0] for steps in expected.values()}) > 1  # the seeds give different users

@@ -184,6 +184,31 @@ class RLPAEnvironment(Environment[RLPAAction, RLPAObservation, RLPAState]):
         )
 
 
+class InlineRLPAEnvironment(RLPAEnvironment):
+    """``RLPAEnvironment`` stepped on the server's event loop rather than in its session's thread.
+
+    OpenEnv runs a sync ``step`` in a thread per session; for the CPU-only envs (scripted user, rule
+    rewards: well under a millisecond a turn) the thread hand-offs and the GIL contention between
+    sessions cost more than the step, and 8 threads are slower in all than 1. Overriding the async
+    methods makes OpenEnv await them directly. Never use it with model-backed roles: their blocking
+    calls would stall every session on the server.
+    """
+
+    async def reset_async(
+        self,
+        seed: int | None = None,
+        episode_id: str | None = None,
+        options: dict[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> RLPAObservation:
+        """``reset``, run on the event loop."""
+        return self.reset(seed=seed, episode_id=episode_id, options=options, **kwargs)
+
+    async def step_async(self, action: RLPAAction, timeout_s: float | None = None, **kwargs: Any) -> RLPAObservation:
+        """``step``, run on the event loop."""
+        return self.step(action, timeout_s=timeout_s, **kwargs)
+
+
 class RLPAEnvClient(EnvClient[RLPAAction, RLPAObservation, RLPAState]):
     """A typed client of ``rlpa-env serve``: ``RLPAEnvClient(base_url).sync()`` for blocking calls.
 

@@ -7,8 +7,10 @@ keyword argument; the value is read as JSON when it parses (``5``, ``true``, ``n
 and as a string otherwise. The env is made once before the server starts, so a bad id or keyword
 fails here with the env's own message instead of in every session. ``--trainer-info`` sends the full
 trainer ``info`` with every observation (see ``rlpa_env.integrations.openenv`` for why it is off by
-default). OpenEnv's Gradio page at ``/web`` is on when ``ENABLE_WEB_INTERFACE=true`` is set in the
-environment.
+default). ``--inline-steps`` steps every session on the server's event loop instead of a thread per
+session: faster for the CPU-only envs (scripted user, rule rewards), wrong for model-backed roles,
+whose blocking calls would stall all sessions. OpenEnv's Gradio page at ``/web`` is on when
+``ENABLE_WEB_INTERFACE=true`` is set in the environment.
 
 Needs the ``serve`` extra; this module imports openenv-core and uvicorn only when the command runs.
 """
@@ -42,8 +44,12 @@ def parse_env_kwargs(pairs: Sequence[str]) -> dict[str, Any]:
     return kwargs
 
 
-def build_app(env_id: str, env_kwargs: dict[str, Any], *, max_sessions: int, trainer_info: bool) -> Any:
+def build_app(
+    env_id: str, env_kwargs: dict[str, Any], *, max_sessions: int, trainer_info: bool, inline_steps: bool = False
+) -> Any:
     """The FastAPI app: openenv-core's ``create_app`` over ``RLPAEnvironment(env_id, env_kwargs)``.
+
+    ``inline_steps`` serves ``InlineRLPAEnvironment`` instead (steps on the event loop; CPU-only envs).
 
     Raises:
         ValueError: ``max_sessions`` is below 1.
@@ -51,12 +57,13 @@ def build_app(env_id: str, env_kwargs: dict[str, Any], *, max_sessions: int, tra
     """
     from openenv.core.env_server.http_server import create_app
 
-    from rlpa_env.integrations.openenv import RLPAAction, RLPAEnvironment, RLPAObservation
+    from rlpa_env.integrations.openenv import InlineRLPAEnvironment, RLPAAction, RLPAEnvironment, RLPAObservation
 
     if max_sessions < 1:
         raise ValueError(f"max_sessions must be at least 1, got {max_sessions}")
     gym.make(env_id, **env_kwargs).close()
-    factory = functools.partial(RLPAEnvironment, env_id=env_id, env_kwargs=env_kwargs, trainer_info=trainer_info)
+    environment = InlineRLPAEnvironment if inline_steps else RLPAEnvironment
+    factory = functools.partial(environment, env_id=env_id, env_kwargs=env_kwargs, trainer_info=trainer_info)
     return create_app(factory, RLPAAction, RLPAObservation, env_name="rlpa-env", max_concurrent_envs=max_sessions)
 
 
@@ -88,6 +95,11 @@ def add_serve_command(subparsers: argparse._SubParsersAction) -> None:
         "--trainer-info",
         action="store_true",
         help="send the full trainer info (scores per criterion) with each observation; never for evaluated agents",
+    )
+    command.add_argument(
+        "--inline-steps",
+        action="store_true",
+        help="step sessions on the event loop, not one thread each: faster for CPU-only envs; never with model roles",
     )
     command.add_argument("--log-level", default="warning", help="uvicorn log level (default: warning)")
     command.set_defaults(func=run_serve)
