@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import sys
 import time
+import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from typing import Any
@@ -211,3 +212,21 @@ def test_env_kwargs_are_read_as_json_else_as_strings() -> None:
     }
     with pytest.raises(ValueError, match=r"--kw expects key=value, got 'max_turns'"):
         parse_env_kwargs(["max_turns"])
+
+
+def test_the_web_page_serves_and_plays_a_turn(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ENABLE_WEB_INTERFACE", "true")
+    for url in _serve("--max-sessions", "1"):
+        with urllib.request.urlopen(f"{url}/web/") as page:
+            assert page.status == 200 and b"gradio" in page.read()
+        _post_json(f"{url}/web/reset", {})
+        played = _post_json(f"{url}/web/step", {"action": {"turn": "<profile>\n</profile>\n<response>Hi!</response>"}})
+    assert played["observation"]["turn"] == 1 and played["observation"]["format_ok"] is True
+
+
+def _post_json(url: str, body: dict[str, Any]) -> dict[str, Any]:
+    request = urllib.request.Request(
+        url, data=json.dumps(body).encode(), headers={"content-type": "application/json"}, method="POST"
+    )
+    with urllib.request.urlopen(request) as response:
+        return json.loads(response.read())

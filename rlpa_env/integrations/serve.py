@@ -18,7 +18,6 @@ Needs the ``serve`` extra; this module imports openenv-core and uvicorn only whe
 from __future__ import annotations
 
 import argparse
-import functools
 import json
 from collections.abc import Sequence
 from typing import Any
@@ -63,8 +62,15 @@ def build_app(
         raise ValueError(f"max_sessions must be at least 1, got {max_sessions}")
     gym.make(env_id, **env_kwargs).close()
     environment = InlineRLPAEnvironment if inline_steps else RLPAEnvironment
-    factory = functools.partial(environment, env_id=env_id, env_kwargs=env_kwargs, trainer_info=trainer_info)
-    return create_app(factory, RLPAAction, RLPAObservation, env_name="rlpa-env", max_concurrent_envs=max_sessions)
+
+    # A plain function, not functools.partial: OpenEnv's web page calls a factory only when
+    # inspect.isfunction (or isclass) says it is one, and would use a partial as the env itself.
+    def make_rlpa_environment() -> RLPAEnvironment:
+        return environment(env_id=env_id, env_kwargs=env_kwargs, trainer_info=trainer_info)
+
+    return create_app(
+        make_rlpa_environment, RLPAAction, RLPAObservation, env_name="rlpa-env", max_concurrent_envs=max_sessions
+    )
 
 
 def run_serve(args: argparse.Namespace) -> int:
