@@ -35,8 +35,7 @@ agents on top.
 - ``profiles``; reply analysis (``reply_analysis``; ``signals`` is its deprecated name); ``users``
   and ``rewards``;
 - ``env`` with ``episode`` (``Episode``, ``TurnRecord``, ``run_episode``, the ``AGENTS`` registry)
-  and ``scenarios``; ``eval`` with ``integrations`` (OpenEnv and verifiers adapters); ``cli`` with
-  ``doctor``;
+  and ``scenarios``; ``eval`` with ``integrations`` (the OpenEnv server); ``cli`` with ``doctor``;
 - the ``agents`` package builds on all of it; ``rlpa_env`` names its agents by import-path strings
   in ``rlpa_env.episode.AGENTS`` and never imports ``agents``.
 """
