@@ -37,7 +37,7 @@ agents on top.
 - ``profiles``; reply analysis (``reply_analysis``); ``users``
   and ``rewards``;
 - ``env`` with ``episode`` (``Episode``, ``TurnRecord``, ``run_episode``, the ``AGENTS`` registry)
-  and ``scenarios``; ``eval``; ``cli`` with ``doctor``;
+  and ``scenarios``; ``eval`` with ``integrations`` (the OpenEnv server); ``cli`` with ``doctor``;
 - the ``agents`` package builds on all of it; ``rlpa_env`` names its agents by import-path strings
   in ``rlpa_env.episode.AGENTS`` and never imports ``agents``.
 """

@@ -39,7 +39,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("rlpa_env.reply_analysis",),
     ("rlpa_env.users", "rlpa_env.rewards"),
     ("rlpa_env.env", "rlpa_env.episode", "rlpa_env.scenarios"),
-    ("rlpa_env.eval",),
+    ("rlpa_env.eval", "rlpa_env.integrations"),
     ("rlpa_env.cli", "rlpa_env.doctor"),
     ("agents",),
 )  # fmt: skip
