@@ -23,10 +23,10 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("rlpa_env", "rlpa_env.text", "rlpa_env.vocabulary", "rlpa_env.parsing", "rlpa_env.spaces", "rlpa_env.registry",
      "rlpa_env.prompts", "rlpa_env.backends"),
     ("rlpa_env.profiles",),
-    # reply analysis (``signals`` is its deprecated old name)
-    ("rlpa_env.signals", "rlpa_env.reply_analysis"),
+    # reply analysis (``signals`` is its deprecated old name) and the reading built on it
+    ("rlpa_env.signals", "rlpa_env.reply_analysis", "rlpa_env.reading"),
     ("rlpa_env.users", "rlpa_env.rewards"),
-    ("rlpa_env.env", "rlpa_env.episode", "rlpa_env.scenarios"),
+    ("rlpa_env.env", "rlpa_env.episode", "rlpa_env.scenarios", "rlpa_env.roles"),
     ("rlpa_env.eval",),
     ("rlpa_env.cli", "rlpa_env.doctor"),
     ("agents",),
