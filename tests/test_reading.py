@@ -184,7 +184,7 @@ def test_a_reader_that_returns_no_verdict_is_refused(bank_profiles: tuple[Profil
         def read(self, sentences: tuple[str, ...]) -> bool:
             return True
 
-    with pytest.raises(TypeError, match="Careless.read returned bool, expected a ReaderVerdict"):
+    with pytest.raises(TypeError, match=r"Careless\.read returned bool, expected a ReaderVerdict"):
         read_reply("One.", bank_profiles[0], reader=Careless())  # type: ignore[arg-type]
 
 

@@ -82,7 +82,7 @@ def test_every_row_builds_its_default_and_the_env_holds_it_under_the_row_name() 
 def test_a_role_object_that_misses_its_protocol_is_refused_naming_the_role() -> None:
     with pytest.raises(TypeError, match=r"reader must be a registered name \(rules\) or a ReplyReader, got int"):
         ROLES[-1].build(42, None, None)
-    with pytest.raises(TypeError, match="response_judge must be .* ResponseJudge, got object"):
+    with pytest.raises(TypeError, match=r"response_judge must be .* ResponseJudge, got object"):
         RLPAEnv(response_judge=object())
 
 
