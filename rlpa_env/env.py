@@ -193,9 +193,17 @@ class RLPAEnv(gym.Env[str, str]):
 
     ## Version History
 
+    The rule (Gymnasium's): any change that changes the scores or the episodes of a seed bumps the
+    id's version (``RLPA-v1``, ...; every variant with it), so runs under one id stay comparable.
+    The old behaviour stays reachable where that is cheap (the old id, or an argument restoring
+    it), and this list says what changed. A change that keeps every score and episode keeps the
+    version.
+
     - v0: initial release. The profile's bank id moved under ``privileged``; the response criteria
       reward using what the user said; ``alignment`` and ``outcome`` were added;
-      ``profile_f1_revealed`` is scored against the facts disclosed before the turn.
+      ``profile_f1_revealed`` is scored against the facts disclosed before the turn. (These
+      changes predate the rule above.) The ``reader`` role and the one ``ReplyReading`` per step
+      came without a change of scores or episodes.
     """
 
     metadata: ClassVar[dict[str, Any]] = {"render_modes": ["ansi", "human"], "render_fps": 1}
