@@ -34,10 +34,11 @@ agents on top.
 - text/parsing/spaces: ``text``, ``vocabulary``, ``assertion`` (the cue grammar of hedges, negation
   and contradictions), ``parsing``, ``spaces``, with the other leaves ``prompts``,
   ``registry`` and ``backends`` (chat backends and the one-backend setting, ``backends.config``);
-- ``profiles``; reply analysis (``reply_analysis``); ``users``
-  and ``rewards``;
-- ``env`` with ``episode`` (``Episode``, ``TurnRecord``, ``run_episode``, the ``AGENTS`` registry)
-  and ``scenarios``; ``eval`` with ``integrations`` (the OpenEnv server); ``cli`` with ``doctor``;
+- ``profiles``; reply analysis (``reply_analysis``, and ``reading``: the one ``ReplyReading`` per
+  turn and the reader role); ``users`` and ``rewards``;
+- ``env`` with ``roles`` (the ``ROLES`` table), ``episode`` (``Episode``, ``TurnRecord``,
+  ``run_episode``, the ``AGENTS`` registry) and ``scenarios``; ``eval`` with ``integrations`` (the
+  OpenEnv server); ``cli`` with ``doctor``;
 - the ``agents`` package builds on all of it; ``rlpa_env`` names its agents by import-path strings
   in ``rlpa_env.episode.AGENTS`` and never imports ``agents``.
 """

@@ -16,13 +16,12 @@ import gymnasium as gym
 import numpy as np
 
 from rlpa_env.backends.base import SEED_SPACE, ChatBackend, turn_seed
-from rlpa_env.backends.config import resolve_backend, role_kwargs, uses_a_backend
 from rlpa_env.parsing import ParsedTurn, TurnFormatError, parse_turn
 from rlpa_env.profiles.aloe import inferred_profile
 from rlpa_env.profiles.bank import ProfileBank
 from rlpa_env.profiles.io import load_jsonl
 from rlpa_env.profiles.types import Fact, Profile
-from rlpa_env.rewards import ALIGNMENT_GRADERS, PROFILE_SCORERS, RESPONSE_JUDGES
+from rlpa_env.reading import ReplyReader, ReplyReading, read_reply
 from rlpa_env.rewards.base import (
     AlignmentGrader,
     JudgeContext,
@@ -33,9 +32,9 @@ from rlpa_env.rewards.base import (
     ResponseRewardMode,
     TurnOutcome,
 )
+from rlpa_env.roles import ROLE_ARGUMENTS, ROLES, build_roles, role_choices, shared_backend, turn_seeded
 from rlpa_env.scenarios import SCENARIOS, Scenario, announce_shift, likes_by_category, shift_preference
 from rlpa_env.spaces import UnicodeText
-from rlpa_env.users import USERS
 from rlpa_env.users.base import DialogueState, UserSimulator
 
 MAX_OBSERVATION_LENGTH = 4096
@@ -171,8 +170,13 @@ class RLPAEnv(gym.Env[str, str]):
       for a named one.
     - ``alignment_grader``: ``"rule"`` (default), ``"llm"`` or an ``AlignmentGrader``;
       ``alignment_grader_kwargs`` for a named one.
+    - ``reader``: ``"rules"`` (default: judges no sentence incoherent) or a ``ReplyReader``;
+      ``reader_kwargs`` for a named one. It reads the reply's sentences into the turn's
+      ``ReplyReading`` (``rlpa_env.reading``), which the user and every judge share.
+    - The roles above are the rows of ``rlpa_env.roles.ROLES``; a role object that has
+      ``set_turn_seed`` (``roles.TurnSeeded``) gets ``turn_seed(episode seed, turn)`` every step.
     - ``backend``: one setting for every role named ``"llm"`` (user, profile scorer, response judge,
-      alignment grader) whose kwargs choose no backend:
+      alignment grader; a row's ``model_names``) whose kwargs choose no backend:
       ``"embedded"`` (the shipped SmolLM2), a server URL (``"http://127.0.0.1:8080/v1"``, with
       ``backend_kwargs={"model": ...}``), a local model path or a ``ChatBackend``; ``backend_kwargs``
       may add ``cache_path`` and backend options (see ``rlpa_env.backends.config``).
@@ -189,12 +193,27 @@ class RLPAEnv(gym.Env[str, str]):
 
     ## Version History
 
+    The rule (Gymnasium's): any change that changes the scores or the episodes of a seed bumps the
+    id's version (``RLPA-v1``, ...; every variant with it), so runs under one id stay comparable.
+    The old behaviour stays reachable where that is cheap (the old id, or an argument restoring
+    it), and this list says what changed. A change that keeps every score and episode keeps the
+    version.
+
     - v0: initial release. The profile's bank id moved under ``privileged``; the response criteria
       reward using what the user said; ``alignment`` and ``outcome`` were added;
-      ``profile_f1_revealed`` is scored against the facts disclosed before the turn.
+      ``profile_f1_revealed`` is scored against the facts disclosed before the turn. (These
+      changes predate the rule above.) The ``reader`` role and the one ``ReplyReading`` per step
+      came without a change of scores or episodes.
     """
 
     metadata: ClassVar[dict[str, Any]] = {"render_modes": ["ansi", "human"], "render_fps": 1}
+
+    # The roles, built from ``rlpa_env.roles.ROLES`` by the constructor.
+    user: UserSimulator
+    profile_scorer: ProfileScorer
+    response_judge: ResponseJudge
+    alignment_grader: AlignmentGrader
+    reader: ReplyReader
 
     def __init__(
         self,
@@ -202,14 +221,6 @@ class RLPAEnv(gym.Env[str, str]):
         *,
         bank: ProfileBank | None = None,
         profiles: Sequence[Profile] | str | os.PathLike[str] | None = None,
-        user: str | UserSimulator = "scripted",
-        user_kwargs: Mapping[str, Any] | None = None,
-        profile_scorer: str | ProfileScorer = "lexical",
-        profile_scorer_kwargs: Mapping[str, Any] | None = None,
-        response_judge: str | ResponseJudge = "rule",
-        response_judge_kwargs: Mapping[str, Any] | None = None,
-        alignment_grader: str | AlignmentGrader = "rule",
-        alignment_grader_kwargs: Mapping[str, Any] | None = None,
         backend: str | ChatBackend | None = None,
         backend_kwargs: Mapping[str, Any] | None = None,
         judge_sees: Literal["true", "inferred"] = "true",
@@ -222,7 +233,13 @@ class RLPAEnv(gym.Env[str, str]):
         privileged_info: bool = False,
         max_action_length: int = 16384,
         render_mode: str | None = None,
+        **roles: Any,
     ) -> None:
+        unknown = sorted(set(roles) - ROLE_ARGUMENTS)
+        if unknown:
+            raise TypeError(
+                f"RLPAEnv got unknown keyword arguments {unknown}; the role arguments are {sorted(ROLE_ARGUMENTS)}"
+            )
         _check_choice("profile_reward", profile_reward, ("f1", "delta"))
         _check_choice("response_reward", response_reward, ("binary", "graded"))
         _check_choice("judge_sees", judge_sees, ("true", "inferred"))
@@ -242,24 +259,10 @@ class RLPAEnv(gym.Env[str, str]):
             self.profiles = (bank or ProfileBank.default()).split(split)
         self._profiles_by_id = {profile.id: profile for profile in self.profiles}
         self._positions = {profile.id: position for position, profile in enumerate(self.profiles)}
-        shared = _shared_backend(
-            backend,
-            backend_kwargs,
-            user=user,
-            profile_scorer=profile_scorer,
-            response_judge=response_judge,
-            alignment_grader=alignment_grader,
-        )
-        self.user: UserSimulator = USERS.make(user, **role_kwargs("user", user, user_kwargs, shared))
-        self.profile_scorer: ProfileScorer = PROFILE_SCORERS.make(
-            profile_scorer, **role_kwargs("profile_scorer", profile_scorer, profile_scorer_kwargs, shared)
-        )
-        self.response_judge: ResponseJudge = RESPONSE_JUDGES.make(
-            response_judge, **role_kwargs("response_judge", response_judge, response_judge_kwargs, shared)
-        )
-        self.alignment_grader: AlignmentGrader = ALIGNMENT_GRADERS.make(
-            alignment_grader, **role_kwargs("alignment_grader", alignment_grader, alignment_grader_kwargs, shared)
-        )
+        shared = shared_backend(backend, backend_kwargs, role_choices(roles))
+        for name, role in build_roles(roles, shared).items():
+            setattr(self, name, role)
+        self._turn_seeded = turn_seeded(getattr(self, role.name) for role in ROLES)
         self.judge_sees = judge_sees
         self.scenario = SCENARIOS[scenario]
         self.max_turns = max_turns
@@ -308,16 +311,20 @@ class RLPAEnv(gym.Env[str, str]):
             raise RuntimeError("the episode has ended; call reset() to start a new one")
         dialogue = episode.dialogue
         parsed, format_error = self._parse(action)
+        reply = action[: self.action_space.max_length] if parsed is None else parsed.response
+        self._seed_roles(episode.seed, dialogue.turn)
+        reading = read_reply(reply, dialogue.profile, dialogue.messages, dialogue.revealed_fact_ids, reader=self.reader)
         if parsed is None:
             outcome = TurnOutcome.unparsed(format_error or "the turn did not parse")
-            reply = action[: self.action_space.max_length]
         else:
-            reply = parsed.response
-            self._seed_model_roles(episode.seed, dialogue.turn)
-            outcome = self._score(episode, parsed)
+            outcome = self._score(episode, parsed, reading)
             episode.previous_f1 = outcome.profile.f1
 
-        user_turn = self.user.respond(dialogue, reply)
+        dialogue.reading = reading
+        try:
+            user_turn = self.user.respond(dialogue, reply)
+        finally:
+            dialogue.reading = None
         dialogue.messages.append({"role": "assistant", "content": reply})
         dialogue.messages.append({"role": "user", "content": user_turn.text})
         dialogue.revealed_fact_ids.extend(i for i in user_turn.revealed_fact_ids if i not in dialogue.revealed_fact_ids)
@@ -398,14 +405,12 @@ class RLPAEnv(gym.Env[str, str]):
         except TurnFormatError as error:
             return None, str(error)
 
-    def _seed_model_roles(self, episode_seed: int, turn: int) -> None:
-        """Hand ``turn_seed(episode_seed, turn)`` to the judges and grader on a model (``set_turn_seed``)."""
-        roles = (self.profile_scorer, self.response_judge, self.alignment_grader)
-        setters = [setter for role in roles if (setter := getattr(role, "set_turn_seed", None)) is not None]
-        if setters:
+    def _seed_roles(self, episode_seed: int, turn: int) -> None:
+        """Hand ``turn_seed(episode_seed, turn)`` to every ``TurnSeeded`` role, before the turn is read."""
+        if self._turn_seeded:
             seed = turn_seed(episode_seed, turn)
-            for setter in setters:
-                setter(seed)
+            for role in self._turn_seeded:
+                role.set_turn_seed(seed)
 
     @property
     def last_outcome(self) -> TurnOutcome | None:
@@ -417,8 +422,8 @@ class RLPAEnv(gym.Env[str, str]):
         """The bank id of the current episode's hidden profile (for harnesses; never in public ``info``)."""
         return None if self._episode is None else self._episode.dialogue.profile.id
 
-    def _score(self, episode: _Episode, parsed: ParsedTurn) -> TurnOutcome:
-        """Score a parsed turn against the profile as it stands before the user answers."""
+    def _score(self, episode: _Episode, parsed: ParsedTurn, reading: ReplyReading) -> TurnOutcome:
+        """Score a parsed turn against the profile as it stands before the user answers, from its ``reading``."""
         dialogue = episode.dialogue
         profile_score = self.profile_scorer.score(parsed.traits, dialogue.profile.facts)
         matched = tuple(match.fact_id for match in profile_score.matches)
@@ -429,7 +434,7 @@ class RLPAEnv(gym.Env[str, str]):
             revealed_fact_ids=tuple(dialogue.revealed_fact_ids),
             inferred_fact_ids=matched,
             distractors=episode.distractors,
-            analyses=dialogue.analyses,
+            reading=reading,
         )
         if self.judge_sees == "true":
             judge_context = true_context
@@ -546,20 +551,3 @@ def _generator_seed(generator: np.random.Generator) -> int:
     """A seed read from ``generator``'s state without drawing from it (the episode seed of an unseeded reset)."""
     state = json.dumps(generator.bit_generator.state, sort_keys=True, default=str)
     return int.from_bytes(hashlib.sha256(state.encode()).digest()[:4], "little") % SEED_SPACE
-
-
-def _shared_backend(
-    setting: str | ChatBackend | None, options: Mapping[str, Any] | None, **roles: object
-) -> ChatBackend | None:
-    """The one backend of the ``backend`` setting, or ``None``; an error when no role (name -> choice) could use it."""
-    if setting is None:
-        if options:
-            raise ValueError("backend_kwargs given without backend; pass backend='embedded', a URL or a path")
-        return None
-    if not uses_a_backend(roles):
-        chosen = ", ".join(f"{role}={name!r}" for role, name in roles.items())
-        raise ValueError(
-            f"backend={setting!r} is given but no role runs on a chat model ({chosen}); "
-            "name one of them 'llm' (RLPA-LLM-v0 names the user and both judges)"
-        )
-    return resolve_backend(setting, **dict(options or {}))

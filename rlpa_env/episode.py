@@ -1,6 +1,7 @@
 """The vocabulary of a played episode: the ``Agent`` protocol, ``TurnRecord``/``Episode`` and ``run_episode``.
 
-An agent is anything with ``reset(seed)`` and ``act(observation, info) -> str``. ``run_episode``
+An agent is anything with ``reset(seed)`` and ``act(observation, info) -> str``; a ``BatchAgent``
+also has ``act_batch(observations, infos)``. ``run_episode``
 plays one episode of an ``RLPAEnv`` (or any env with the same step contract) and returns an
 immutable ``Episode`` holding every turn's action, user reply, rewards and diagnostics. These
 records belong to the environment (evaluation, metrics and reports read them); the ``agents``
@@ -14,7 +15,7 @@ package; a name is imported only when an agent is built from it.
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
@@ -33,6 +34,15 @@ class Agent(Protocol):
 
     def act(self, observation: str, info: Mapping[str, Any]) -> str:
         """Return the next turn given the latest user message and the env's ``info``."""
+        ...
+
+
+@runtime_checkable
+class BatchAgent(Agent, Protocol):
+    """An ``Agent`` that can also write one turn for each of several episodes in a single call."""
+
+    def act_batch(self, observations: Sequence[str], infos: Sequence[Mapping[str, Any]]) -> list[str]:
+        """One turn per observation (with its ``info``), in order."""
         ...
 
 

@@ -47,10 +47,12 @@ did. This module imports only text helpers and profile types; callers adapt thei
   patterns (empty praise of the user or the question; requests for the whole profile; text aimed at
   a grader, judge, reward model or a fake transcript role; questions or invitations to go on).
 
+``split_sentences(reply)`` is the sentence split every rule above uses, and ``addresses_grader(text)``
+the grader-injection check alone (it needs no profile); ``rlpa_env.reading`` builds the env's one
+reading per turn (``ReplyReading``) on this layer.
+
 Pure functions of immutable inputs (a profile's keyword index, a sentence's words) are memoised;
-no result depends on what was analysed before. ``ReplyAnalyses`` is a per-episode memo (the env
-keeps one on each ``DialogueState`` and hands it to the judges' ``JudgeContext``) so the user and
-the judges of one turn pay for one analysis; it holds no state a result depends on.
+no result depends on what was analysed before.
 """
 
 from __future__ import annotations
@@ -395,6 +397,36 @@ def _matches(pattern: re.Pattern[str], triggers: frozenset[str], vocabulary: fro
     return not triggers.isdisjoint(vocabulary) and pattern.search(text) is not None
 
 
+def _folded(reply: str, words: Sequence[str]) -> tuple[str, frozenset[str]]:
+    """The lower-cased text the phrase patterns search, and its word set (``words`` when it is ASCII).
+
+    Hidden Unicode (zero-width characters, look-alike letters) must not hide a phrase pattern.
+    """
+    folded = reply if reply.isascii() else fold_unicode(reply)
+    lowered = folded.lower().replace("\u2019", "'")
+    return lowered, frozenset(words) if folded is reply else frozenset(tokens(folded))
+
+
+def _addresses_grader(lowered: str, vocabulary: frozenset[str]) -> bool:
+    return ("<" in lowered or not _GRADER_TRIGGERS.isdisjoint(vocabulary)) and _GRADER.search(lowered) is not None
+
+
+@lru_cache(maxsize=16384)
+def split_sentences(reply: str) -> tuple[str, ...]:
+    """The sentences of ``reply`` as the rules read them, each stripped and with its end punctuation.
+
+    A sentence ends at ``.``, ``!``, ``?`` or a line break; a piece without a word is no sentence.
+    """
+    pieces = _SENTENCE.finditer(reply)
+    return tuple((m[1] + m[2]).strip() for m in pieces if _sentence(m[1], "?" in m[2]).words)
+
+
+def addresses_grader(text: str) -> bool:
+    """``ReplySignals.addresses_grader`` of ``text``, without the rest of the analysis (it reads no profile)."""
+    words = [word for sentence in _sentences(text) for word in sentence.words]
+    return _addresses_grader(*_folded(text, words))
+
+
 def analyze_reply(
     reply: str,
     profile: Profile,
@@ -469,10 +501,7 @@ def _analyze(
         if dislikes and (not sentence.is_question or sentence.suggests) and polarity(sentence.text) > 0:
             disliked.update(dislikes)
 
-    # Hidden Unicode (zero-width characters, look-alike letters) must not hide a phrase pattern.
-    folded = reply if reply.isascii() else fold_unicode(reply)
-    lowered = folded.lower().replace("\u2019", "'")
-    vocabulary = frozenset(words) if folded is reply else frozenset(tokens(folded))
+    lowered, vocabulary = _folded(reply, words)
     word_count = len(words)
     max_words = profile.style.max_words
     # Line-anchored markdown needs a line break or a markdown first character; skipping the
@@ -511,8 +540,7 @@ def _analyze(
         self_copy_ratio=self_copy_ratio,
         repeats_itself=self_copy_ratio >= SELF_COPY_THRESHOLD,
         asks_for_profile=_matches(_PROFILE_REQUEST, _PROFILE_TRIGGERS, vocabulary, lowered),
-        addresses_grader=("<" in lowered or not _GRADER_TRIGGERS.isdisjoint(vocabulary))
-        and _GRADER.search(lowered) is not None,
+        addresses_grader=_addresses_grader(lowered, vocabulary),
         mentioned_fact_ids=in_order(mentioned),
         asked_fact_ids=in_order(asked),
         disliked_fact_ids=in_order(disliked),
@@ -526,41 +554,6 @@ def _analyze(
         on_topic_statement=on_topic,
         invites_reply=question_count > 0 or _INVITATION.search(lowered) is not None,
     )
-
-
-class ReplyAnalyses:
-    """A small per-episode memo of ``analyze_reply`` results, keyed by every input of the analysis.
-
-    Copies (``copy.deepcopy``, as ``RLPAEnv.get_state`` makes) and pickles start empty: the memo
-    only saves time, it never changes a result.
-    """
-
-    def __init__(self, size: int = 8) -> None:
-        self._size = size
-        self._items: dict[tuple[object, ...], ReplySignals] = {}
-
-    def __deepcopy__(self, memo: dict[int, object]) -> ReplyAnalyses:
-        return ReplyAnalyses(self._size)
-
-    def __getstate__(self) -> dict[str, object]:
-        return {"_size": self._size, "_items": {}}
-
-    def analyze(
-        self,
-        reply: str,
-        profile: Profile,
-        user_messages: Sequence[str],
-        revealed_fact_ids: Collection[str],
-        agent_messages: Sequence[str] = (),
-    ) -> ReplySignals:
-        """``analyze_reply`` with these arguments (known facts = revealed ones), computed once."""
-        key = (reply, profile, tuple(user_messages), frozenset(revealed_fact_ids), tuple(agent_messages))
-        found = self._items.get(key)
-        if found is None:
-            if len(self._items) >= self._size:
-                self._items.clear()
-            found = self._items[key] = analyze_reply(reply, profile, key[2], key[3], agent_messages=key[4])
-        return found
 
 
 def recalled_facts(reply: str, profile: Profile, last_user_message: str, fact_ids: Collection[str]) -> tuple[str, ...]:

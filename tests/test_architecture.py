@@ -36,9 +36,10 @@ LAYERS: tuple[tuple[str, ...], ...] = (
      "rlpa_env.registry",
      "rlpa_env.prompts", "rlpa_env.backends"),
     ("rlpa_env.profiles",),
-    ("rlpa_env.reply_analysis",),
+    # reply analysis and the reading built on it
+    ("rlpa_env.reply_analysis", "rlpa_env.reading"),
     ("rlpa_env.users", "rlpa_env.rewards"),
-    ("rlpa_env.env", "rlpa_env.episode", "rlpa_env.scenarios"),
+    ("rlpa_env.env", "rlpa_env.episode", "rlpa_env.scenarios", "rlpa_env.roles"),
     ("rlpa_env.eval", "rlpa_env.integrations"),
     ("rlpa_env.cli", "rlpa_env.doctor"),
     ("agents",),

@@ -14,16 +14,16 @@ A *backend setting* is one of:
 
 ``cache_path`` wraps the backend in a ``CachedBackend`` (completions kept on disk, so a rerun with the
 same seeds replays without running the model). The environment takes the setting as
-``gymnasium.make(id, backend=..., backend_kwargs={...})`` and hands the one backend to every role
-named ``"llm"`` (user, profile scorer, response judge, alignment grader) whose own kwargs do not
-choose a backend; ``llm_env_kwargs`` also switches the user and both judges to ``"llm"`` (and, with
-``llm_alignment=True``, the alignment grader), which is what ``rlpa-env evaluate --backend`` and the
-examples use.
+``gymnasium.make(id, backend=..., backend_kwargs={...})``, resolves it once with ``resolve_backend``
+and hands the one backend to every role whose chosen name runs on a model (a row's
+``model_names`` in ``rlpa_env.roles.ROLES``: ``"llm"`` for the user, profile scorer, response judge
+and alignment grader) and whose own kwargs do not choose a backend; ``llm_env_kwargs`` also
+switches the user and both judges to ``"llm"`` (and, with ``llm_alignment=True``, the alignment
+grader), which is what ``rlpa-env evaluate --backend`` and the examples use.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -31,13 +31,6 @@ from rlpa_env.backends import BACKENDS, CachedBackend, make_backend
 from rlpa_env.backends.base import ChatBackend
 
 EMBEDDED = "embedded"
-MODEL_BACKED_ROLES: Mapping[str, frozenset[str]] = {
-    "user": frozenset({"llm"}),
-    "profile_scorer": frozenset({"llm"}),
-    "response_judge": frozenset({"llm"}),
-    "alignment_grader": frozenset({"llm"}),
-}
-"""For each environment role, the registered names that run on a ``ChatBackend`` (their ``backend`` kwarg)."""
 
 
 def resolve_backend(
@@ -81,25 +74,6 @@ def _build(setting: str | ChatBackend, model: str | None, backend_kwargs: dict[s
             f"({', '.join(BACKENDS.names())}) nor an existing local model path"
         )
     return make_backend("transformers", model_path=path, **backend_kwargs)
-
-
-def role_kwargs(
-    role: str, name: object, kwargs: Mapping[str, Any] | None, backend: ChatBackend | None
-) -> dict[str, Any]:
-    """The kwargs that build ``role`` named ``name``: ``kwargs`` plus the shared ``backend`` when it runs on one.
-
-    The shared backend is added only to a model-backed name (``MODEL_BACKED_ROLES``) whose ``kwargs`` do not
-    set ``backend`` themselves; a role passed as an object keeps its own.
-    """
-    built = dict(kwargs or {})
-    if backend is not None and isinstance(name, str) and name in MODEL_BACKED_ROLES[role]:
-        built.setdefault("backend", backend)
-    return built
-
-
-def uses_a_backend(roles: Mapping[str, object]) -> bool:
-    """Whether any of ``roles`` (role -> name or object) is a name that runs on a ``ChatBackend``."""
-    return any(isinstance(name, str) and name in MODEL_BACKED_ROLES[role] for role, name in roles.items())
 
 
 def llm_env_kwargs(

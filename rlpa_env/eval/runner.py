@@ -16,12 +16,12 @@ How the N episodes in flight run (``execution_mode`` says which applies):
 
 - ``"sequential"`` (N = 1): one env and the agent itself play the episodes in turn in this thread,
   exactly as ``run_episode`` in a loop would.
-- ``"batch"``: the agent has ``act_batch(observations, infos)``. N threads each play episodes on an
-  env of their own; every ``act`` waits until each thread still playing has asked for its turn, then
-  one ``act_batch`` call answers them all in episode order. Before that call the agent is reset with
-  the seed of the batch's first episode, which is how such an agent (``TransformersAgent``) seeds the
-  batch; it must keep no other per-episode state.
-- ``"threads"``: the agent or a role of the env (user, profile scorer, response judge) talks to a
+- ``"batch"``: the agent is a ``BatchAgent`` (it has ``act_batch(observations, infos)``). N threads
+  each play episodes on an env of their own; every ``act`` waits until each thread still playing
+  has asked for its turn, then one ``act_batch`` call answers them all in episode order. Before
+  that call the agent is reset with the seed of the batch's first episode, which is how such an
+  agent (``TransformersAgent``) seeds the batch; it must keep no other per-episode state.
+- ``"threads"``: the agent or a role of the env (any row of ``rlpa_env.roles.ROLES``) talks to a
   ``ChatBackend``, i.e. waits on a model. N threads each play episodes with their own copy of the env
   and of the agent; the copies share the backends, which are thread-safe, so requests to a server are
   bounded by that backend's ``max_concurrency``.
@@ -49,8 +49,9 @@ from typing import Any, Literal
 import gymnasium as gym
 
 from rlpa_env.backends.base import BackendError, ChatBackend
-from rlpa_env.episode import AGENT_FAILURE, Agent, Episode, run_episode
+from rlpa_env.episode import AGENT_FAILURE, Agent, BatchAgent, Episode, run_episode
 from rlpa_env.eval.agent_spec import AgentFailure, AgentGuard, check_action
+from rlpa_env.roles import env_roles
 
 ExecutionMode = Literal["sequential", "batch", "threads", "processes"]
 
@@ -61,7 +62,6 @@ MAX_CHUNK = 8
 """The most episodes a worker process plays per task: enough to amortise the task's overhead, few enough
 that the progress bar moves and the workers finish together."""
 
-_ROLE_ATTRIBUTES = ("user", "profile_scorer", "response_judge")
 _SEARCH_DEPTH = 3
 _SERVER_SEARCH_DEPTH = 7  # values -> role -> cache -> replica pool -> replicas -> server backend
 
@@ -133,18 +133,13 @@ def execution_mode(agent: Any, env: gym.Env, num_envs: int) -> ExecutionMode:
         raise ValueError(f"num_envs must be at least 1, got {num_envs}")
     if num_envs == 1:
         return "sequential"
-    if callable(getattr(agent, "act_batch", None)):
+    if isinstance(agent, BatchAgent):
         return "batch"
-    if chat_backends(agent) or chat_backends(_roles(env)):
+    if chat_backends(agent) or chat_backends(env_roles(env)):
         return "threads"
     if "fork" not in multiprocessing.get_all_start_methods():
         return "threads"
     return "processes"
-
-
-def _roles(env: gym.Env) -> list[Any]:
-    """The env's user, profile scorer and response judge: where its chat backends live."""
-    return [getattr(env.unwrapped, name, None) for name in _ROLE_ATTRIBUTES]
 
 
 def _progress_bar(total: int, enabled: bool, label: str) -> Any:
@@ -220,13 +215,13 @@ def play_episodes(
     try:
         if mode == "sequential":
             if max_concurrency is not None:
-                limit_server_concurrency([agent, _roles(env)], max_concurrency)
+                limit_server_concurrency([agent, env_roles(env)], max_concurrency)
             guards.append(AgentGuard(agent, turn_timeout_s))
             player = view(guards[0])
             return [_finished(play_one(env, player, seed), bar) for seed in seeds]
         envs += [gym.make(env_id, **copy_sharing_backends(dict(env_kwargs))) for _ in range(slots - 1)]
         if max_concurrency is not None:
-            limit_server_concurrency([agent, *(_roles(slot_env) for slot_env in envs)], max_concurrency)
+            limit_server_concurrency([agent, *(env_roles(slot_env) for slot_env in envs)], max_concurrency)
         if mode == "batch":
             guards.append(AgentGuard(agent, turn_timeout_s))
             batcher = _Batcher(guards[0], slots)

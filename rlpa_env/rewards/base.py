@@ -16,7 +16,8 @@ from typing import Literal, Protocol, runtime_checkable
 
 from rlpa_env.parsing import last_user_message
 from rlpa_env.profiles.types import Fact, Profile
-from rlpa_env.reply_analysis import ReplyAnalyses, ReplySignals, recalled_facts
+from rlpa_env.reading import ReplyReading, read_reply
+from rlpa_env.reply_analysis import ReplySignals, recalled_facts
 
 MIN_GRADE = 1
 MAX_GRADE = 5
@@ -88,8 +89,8 @@ class JudgeContext:
         revealed_fact_ids: Facts the user has disclosed so far.
         inferred_fact_ids: Facts of ``profile`` the agent's traits correctly matched this turn.
         distractors: Other users' profiles, the contrast an alignment grade is scored against.
-        analyses: The episode's memo of reply analyses (the env passes the one its user shares), so
-            the judge, the grader and the user analyse a reply once; a fresh one when omitted.
+        reading: The env's ``ReplyReading`` of the reply being judged (the record its user reads
+            too); when omitted, ``reading_of`` reads the reply in this context with ``read_reply``.
     """
 
     messages: tuple[Mapping[str, str], ...]
@@ -98,7 +99,7 @@ class JudgeContext:
     revealed_fact_ids: tuple[str, ...] = ()
     inferred_fact_ids: tuple[str, ...] = ()
     distractors: tuple[Profile, ...] = ()
-    analyses: ReplyAnalyses = field(default_factory=ReplyAnalyses, repr=False, compare=False)
+    reading: ReplyReading | None = field(default=None, repr=False, compare=False)
 
     @property
     def known_fact_ids(self) -> frozenset[str]:
@@ -122,15 +123,27 @@ class JudgeContext:
     def _agent_messages(self) -> tuple[str, ...]:
         return self._by_role("assistant")
 
-    def signals(self, reply: str) -> ReplySignals:
-        """``analyze_reply`` of ``reply`` in this context (known facts: the revealed ones), via ``analyses``.
+    def reading_of(self, reply: str) -> ReplyReading:
+        """``reading`` when it reads ``reply``; without one, ``read_reply`` of ``reply`` in this context.
 
-        Facts known only because the agent inferred them correctly are added by
-        ``recalled_fact_ids``.
+        Without a reading, ``profile`` stands in for the true profile.
+
+        Raises:
+            ValueError: ``reading`` reads another reply than ``reply``.
         """
-        return self.analyses.analyze(
-            reply, self.profile, self._user_messages, self.revealed_fact_ids, self._agent_messages
-        )
+        if self.reading is None:
+            return read_reply(reply, self.profile, self.messages, self.revealed_fact_ids)
+        if self.reading.reply != reply:
+            raise ValueError("JudgeContext.reading reads another reply than the one being judged")
+        return self.reading
+
+    def signals(self, reply: str) -> ReplySignals:
+        """The rule signals of ``reply`` against ``profile``: ``reading_of(reply).signals_for(profile)``.
+
+        Known facts are the revealed ones; facts known only because the agent inferred them
+        correctly are added by ``recalled_fact_ids``.
+        """
+        return self.reading_of(reply).signals_for(self.profile)
 
     def recalled_fact_ids(self, reply: str) -> tuple[str, ...]:
         """Known facts (revealed or correctly inferred) that ``reply`` recalls without parroting."""

@@ -23,7 +23,8 @@ What the code enforces, whatever the model says:
   ``ProfileScore.from_counts``. The lexical scorer's gate applies first (``lexical.trait_key``): a
   hedged, ambivalent or bare category line, or a repeat of an earlier line after normalisation,
   can match nothing whatever the model says.
-- **Injection never pays.** A reply that talks to a grader (``signals.addresses_grader``), carries a
+- **Injection never pays.** A reply that talks to a grader (``addresses_grader`` of the env's
+  ``ReplyReading``, the one the user and the rule judges read), carries a
   verdict-shaped key such as ``"natural": 1``, or contains a fence marker (``<<<``, ``>>>``,
   ``#DATA-``) gets every criterion false without asking the model: failing only ``natural`` would
   still let an obedient model raise the graded reward. A trait line showing the same signs can
@@ -45,7 +46,8 @@ from typing import Any, Generic, TypeVar
 from rlpa_env import prompts
 from rlpa_env.backends.base import SEED_SPACE, ChatBackend, Messages
 from rlpa_env.profiles.types import Fact, Profile
-from rlpa_env.reply_analysis import analyze_reply
+from rlpa_env.reading import ReplyReading
+from rlpa_env.reply_analysis import addresses_grader
 from rlpa_env.rewards.base import (
     CRITERIA,
     MAX_GRADE,
@@ -100,9 +102,14 @@ class _Memo(Generic[K, V]):
             self._items.popitem(last=False)
 
 
-def injection_reason(text: str, profile: Profile) -> str | None:
-    """Why ``text`` reads as an attempt to steer a grader, or ``None`` when it does not."""
-    if analyze_reply(text, profile).addresses_grader:
+def injection_reason(text: str, reading: ReplyReading | None = None) -> str | None:
+    """Why ``text`` reads as an attempt to steer a grader, or ``None`` when it does not.
+
+    ``reading`` is the env's reading of ``text`` when it is the judged reply: its
+    ``addresses_grader`` is the one the user and the rule judges act on.
+    """
+    grader = reading.signals.addresses_grader if reading is not None else addresses_grader(text)
+    if grader:
         return "the text addresses a grader or judge"
     if _VERDICT_KEY.search(text):
         return "the text contains a verdict-shaped key"
@@ -257,7 +264,6 @@ class LLMJudgeProfileScorer(_ModelJudge):
         lines = [(index, trait.strip()) for index, trait in enumerate(traits) if trait.strip()]
         if not lines or not facts:
             return ProfileScore.from_counts(0, len(lines), len(facts)), True
-        profile = Profile(id="scored-facts", facts=tuple(facts))
         texts = [text for _, text in lines]
         messages = [
             {"role": "system", "content": prompts.PROFILE_JUDGE_SYSTEM},
@@ -287,7 +293,7 @@ class LLMJudgeProfileScorer(_ModelJudge):
         for trait, fact in pairs:
             if trait in used_traits or fact in used_facts or trait not in eligible:
                 continue
-            if injection_reason(texts[trait], profile):
+            if injection_reason(texts[trait]):
                 continue
             used_traits.add(trait)
             used_facts.add(fact)
@@ -313,7 +319,7 @@ class LLMResponseJudge(_ModelJudge):
     def _judge(
         self, context: JudgeContext, transcript: tuple[tuple[str, str], ...], reply: str
     ) -> tuple[ResponseScore, bool]:
-        reason = injection_reason(reply, context.profile)
+        reason = injection_reason(reply, context.reading_of(reply))
         if reason:
             return ResponseScore(dict.fromkeys(CRITERIA, False), rationale=f"not graded: {reason}"), True
         speaker = {"user": "Person", "assistant": "Assistant"}
@@ -361,7 +367,7 @@ class LLMAlignmentGrader(_ModelJudge):
 
     def grade(self, context: JudgeContext, reply: str) -> AlignmentGrade:
         """Grade ``reply`` 1..5 for ``context.profile``, contrasted with ``context.distractors``."""
-        reason = injection_reason(reply, context.profile)
+        reason = injection_reason(reply, context.reading_of(reply))
         if reason:
             return AlignmentGrade(MIN_GRADE, rationale=f"not graded: {reason}")
         speaker = {"user": "Person", "assistant": "Assistant"}

@@ -17,7 +17,7 @@ import numpy as np
 
 from rlpa_env.parsing import last_user_message
 from rlpa_env.profiles.types import Profile
-from rlpa_env.reply_analysis import ReplyAnalyses
+from rlpa_env.reading import ReplyReading, read_reply
 
 Reaction = Literal[
     "opening",
@@ -65,8 +65,9 @@ class DialogueState:
 
     ``messages`` is the public transcript (``{"role": "user" | "assistant", "content": str}``).
     ``memory`` is free for the simulator's own bookkeeping (topics asked, complaints made, ...);
-    it must hold only deep-copyable values so ``RLPAEnv.get_state`` can snapshot it. ``analyses`` is
-    the episode's memo of reply analyses, shared with the env's judges so a turn is analysed once.
+    it must hold only deep-copyable values so ``RLPAEnv.get_state`` can snapshot it. ``reading`` is
+    the env's ``ReplyReading`` of the reply being answered, set while ``respond`` runs (the judges
+    got the same record), else ``None``; a simulator reads it through ``reading_of``.
     """
 
     profile: Profile
@@ -76,12 +77,24 @@ class DialogueState:
     rapport: float = 0.0
     turn: int = 0
     memory: dict[str, Any] = field(default_factory=dict)
-    analyses: ReplyAnalyses = field(default_factory=ReplyAnalyses, repr=False, compare=False)
+    reading: ReplyReading | None = field(default=None, repr=False, compare=False)
 
     @property
     def last_user_message(self) -> str:
         """The latest user message, or ``""`` before the opening."""
         return last_user_message(self.messages)
+
+    def reading_of(self, reply: str) -> ReplyReading:
+        """``reading`` when it reads ``reply``; without one, ``read_reply`` of ``reply`` in this state.
+
+        Raises:
+            ValueError: ``reading`` reads another reply (a simulator was handed a stale state).
+        """
+        if self.reading is None:
+            return read_reply(reply, self.profile, self.messages, self.revealed_fact_ids)
+        if self.reading.reply != reply:
+            raise ValueError("DialogueState.reading reads another reply than the one being answered")
+        return self.reading
 
 
 @runtime_checkable

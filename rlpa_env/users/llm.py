@@ -6,8 +6,8 @@ Each turn:
    episode seed and the turn, and a ``CachedBackend`` replays an episode exactly. Retry ``k`` uses
    that seed plus ``k``.
 2. **Decisions in code.** A ``ScriptedUser`` with the same ``reveal_fraction`` reads the reply
-   through ``rlpa_env.reply_analysis`` and decides everything that matters: the reaction (complaint,
-   reveal, filler, goodbye), which facts are disclosed (only relevant ones, at most
+   through the env's ``ReplyReading`` (``rlpa_env.reading``) and decides everything that matters:
+   the reaction (complaint, reveal, filler, goodbye), which facts are disclosed (only relevant ones, at most
    ``ceil(reveal_fraction * n)``, intimate ones only after rapport), the rapport change and
    ``state.memory``. On a profile request nothing at all is disclosed, whatever else the reply did.
 3. **Wording by the model.** The system prompt holds the whole profile as first-person notes with

@@ -1,7 +1,7 @@
 """``ScriptedUser``: a rule-based simulated user with varied, blunt phrasings (the default user).
 
-It reads every agent reply through ``rlpa_env.reply_analysis.analyze_reply`` (the same analysis the rule
-judge uses) and follows these rules:
+It reads every agent reply through the env's ``ReplyReading`` (``rlpa_env.reading``: the same record the
+rule judge reads) and follows these rules:
 
 1. **Opening.** A cold, brief greeting that reveals nothing.
 2. **Complaints.** It names what went wrong, in this priority: a disliked topic raised positively
@@ -111,10 +111,8 @@ def _complaints(signals: ReplySignals) -> list[str]:
 
 
 def state_signals(state: DialogueState, reply: str) -> ReplySignals:
-    """``analyze_reply`` for the user simulator's view of the dialogue (through the episode's memo)."""
-    users = tuple(message["content"] for message in state.messages if message["role"] == "user")
-    agents = tuple(message["content"] for message in state.messages if message["role"] == "assistant")
-    return state.analyses.analyze(reply, state.profile, users, state.revealed_fact_ids, agents)
+    """The rule signals of ``reply`` in the user's view: those of the env's reading (``state.reading_of``)."""
+    return state.reading_of(reply).signals
 
 
 @dataclass(frozen=True)
