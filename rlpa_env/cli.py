@@ -8,6 +8,8 @@
 - ``rlpa-env doctor``: versions, CPU features and a generation check of each installed model backend
   (see ``rlpa_env.doctor``).
 - ``rlpa-env import-personas``: persona paragraphs -> profile JSONL (see ``rlpa_env.profiles.import_command``).
+- ``rlpa-env calibrate``: score a judge, scorer, grader or user on a labelled set built by construction
+  (see ``rlpa_env.calibration.command``).
 - ``rlpa-env make-sft-data``: play seeded episodes with an agent and write them as chat JSONL for SFT
   (the writer is ``agents.train.sft_data``, reached by its import path so ``rlpa_env`` never imports
   ``agents``).
@@ -25,6 +27,7 @@ import gymnasium as gym
 
 import rlpa_env
 from rlpa_env import doctor
+from rlpa_env.calibration.command import add_calibrate_command
 from rlpa_env.episode import AGENTS, run_episode
 from rlpa_env.eval.commands import add_commands
 from rlpa_env.profiles.import_command import add_import_command
@@ -121,6 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_commands(subparsers)
     add_import_command(subparsers)
     _add_make_sft_data(subparsers)
+    add_calibrate_command(subparsers)
     return parser
 
 

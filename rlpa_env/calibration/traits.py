@@ -1,7 +1,7 @@
 """Profile lines whose match is known by construction, written from one fact of a profile.
 
 - ``paraphrase``: the value renamed by one of its aliases (the catalog's other names for that
-  value): "really enjoys symphonies" for a like, "occupation: structural engineer" for an
+  value): "really enjoys symphonies" for a like, the bare alias ("structural engineer") for an
   attribute. Matches the fact.
 - ``hedge``: the fact's value offered next to two other values of its category as guesses
   ("might be into jazz, or maybe rock, or possibly blues"). Matches nothing.
@@ -32,7 +32,7 @@ def trait_facts(profile: Profile, count: int) -> list[Fact]:
 def paraphrase(fact: Fact, rng: np.random.Generator) -> str:
     """The value renamed by one of its aliases, in a frame for its kind."""
     alias = fact.aliases[int(rng.integers(len(fact.aliases)))]
-    return f"really enjoys {alias}" if fact.kind == "like" else f"{fact.category.replace('_', ' ')}: {alias}"
+    return f"really enjoys {alias}" if fact.kind == "like" else alias
 
 
 def hedge(fact: Fact, profile: Profile, rng: np.random.Generator) -> str | None:
