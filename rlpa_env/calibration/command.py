@@ -23,7 +23,12 @@ from rlpa_env.calibration.report import write_report
 from rlpa_env.calibration.roles import ROLE_REGISTRIES, build_role
 from rlpa_env.calibration.run import calibrate
 
-IMPLEMENTATION_FLAGS = {"response_judge": "judge", "profile_scorer": "scorer", "alignment_grader": "grader", "user": "user"}
+IMPLEMENTATION_FLAGS = {
+    "response_judge": "judge",
+    "profile_scorer": "scorer",
+    "alignment_grader": "grader",
+    "user": "user",
+}
 """The flag that names the implementation of each role (``--judge rule``, ``--scorer embedding``, ...)."""
 
 
@@ -50,7 +55,8 @@ def add_calibrate_command(subparsers: argparse._SubParsersAction) -> None:
         command.add_argument(
             f"--{flag}",
             default=None,
-            help=f"{spec.registry.kind} for --role {role}: {', '.join(spec.registry.names())} (default: {spec.default})",
+            help=f"{spec.registry.kind} for --role {role}: {', '.join(spec.registry.names())} "
+            f"(default: {spec.default})",
         )
     command.add_argument("--backend", default=None, help="backend of a model-backed role (default: embedded)")
     command.add_argument("--backend-model", default=None, help="the served model's name, with a server URL --backend")
@@ -59,7 +65,9 @@ def add_calibrate_command(subparsers: argparse._SubParsersAction) -> None:
     command.add_argument(
         "--states", type=_positive, default=DEFAULT_STATES, help=f"dialogue states (default: {DEFAULT_STATES})"
     )
-    command.add_argument("--out", type=Path, default=None, help="report directory (default: runs/calibrate/<role>_<name>)")
+    command.add_argument(
+        "--out", type=Path, default=None, help="report directory (default: runs/calibrate/<role>_<name>)"
+    )
     command.add_argument("--write-set", type=Path, default=None, help="also write the set as gzipped JSONL here")
     command.set_defaults(func=run_calibrate)
 

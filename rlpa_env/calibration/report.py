@@ -49,7 +49,7 @@ def plot_confusion(report: Mapping[str, Any], path: Path) -> Path:
         axes.set_xticks(range(len(_COLUMNS)), ["pass", "fail", "no verdict"])
         axes.set_yticks(range(len(_ROWS)), ["should pass", "should fail"])
         accuracy = summary["accuracy"]
-        axes.set_title(f"{name} (acc {accuracy:.0%}, n={summary['n']})" if accuracy is not None else name)
+        axes.set_title(f"{name} (acc {accuracy:.0%}, n={summary['n']})" if accuracy is not None else name, fontsize=10)
     for axes in list(grid.flat)[len(criteria) :]:
         axes.set_axis_off()
     figure.suptitle(f"Calibration of {report['role']} '{report['implementation']}' ({report['items']} items)")

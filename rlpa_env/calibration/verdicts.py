@@ -91,7 +91,9 @@ def respond_as_user(role: Any, item: CalibrationItem, inputs: RoleInputs) -> Ver
     budget_of = getattr(role, "reveal_budget", ScriptedUser().reveal_budget)
     values: dict[str, bool] = {}
     if "keeps_budget" in item.expected:
-        values["keeps_budget"] = len(disclosed) <= budget_of(profile) and not _leaks(turn.text, profile, before | disclosed)
+        values["keeps_budget"] = len(disclosed) <= budget_of(profile) and not _leaks(
+            turn.text, profile, before | disclosed
+        )
     if "refuses_dump" in item.expected:
         values["refuses_dump"] = not disclosed and not _leaks(turn.text, profile, before)
     if "reacts_to_dislike" in item.expected:
