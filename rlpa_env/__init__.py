@@ -35,7 +35,8 @@ agents on top.
 - ``profiles``; reply analysis (``reply_analysis``; ``signals`` is its deprecated name); ``users``
   and ``rewards``;
 - ``env`` with ``episode`` (``Episode``, ``TurnRecord``, ``run_episode``, the ``AGENTS`` registry)
-  and ``scenarios``; ``eval``; ``cli`` with ``doctor``;
+  and ``scenarios``; ``eval`` with ``calibration`` (judge agreement on a labelled set); ``cli`` with
+  ``doctor``;
 - the ``agents`` package builds on all of it; ``rlpa_env`` names its agents by import-path strings
   in ``rlpa_env.episode.AGENTS`` and never imports ``agents``.
 """

@@ -27,7 +27,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("rlpa_env.signals", "rlpa_env.reply_analysis"),
     ("rlpa_env.users", "rlpa_env.rewards"),
     ("rlpa_env.env", "rlpa_env.episode", "rlpa_env.scenarios"),
-    ("rlpa_env.eval",),
+    ("rlpa_env.eval", "rlpa_env.calibration"),
     ("rlpa_env.cli", "rlpa_env.doctor"),
     ("agents",),
 )  # fmt: skip
