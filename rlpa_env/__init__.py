@@ -38,7 +38,7 @@ agents on top.
   turn and the reader role); ``users`` and ``rewards``;
 - ``env`` with ``roles`` (the ``ROLES`` table), ``episode`` (``Episode``, ``TurnRecord``,
   ``run_episode``, the ``AGENTS`` registry) and ``scenarios``; ``eval`` with ``integrations`` (the
-  OpenEnv server); ``cli`` with ``doctor``;
+  OpenEnv server) and ``calibration`` (judge agreement on a labelled set); ``cli`` with ``doctor``;
 - the ``agents`` package builds on all of it; ``rlpa_env`` names its agents by import-path strings
   in ``rlpa_env.episode.AGENTS`` and never imports ``agents``.
 """

@@ -10,6 +10,8 @@
 - ``rlpa-env import-personas``: persona paragraphs -> profile JSONL (see ``rlpa_env.profiles.import_command``).
 - ``rlpa-env serve``: an OpenEnv server over one env id (see ``rlpa_env.integrations.serve``; the
   ``serve`` extra).
+- ``rlpa-env calibrate``: score a judge, scorer, grader or user on a labelled set built by construction
+  (see ``rlpa_env.calibration.command``).
 - ``rlpa-env make-sft-data``: play seeded episodes with an agent and write them as chat JSONL for SFT
   (the writer is ``agents.train.sft_data``, reached by its import path so ``rlpa_env`` never imports
   ``agents``).
@@ -27,6 +29,7 @@ import gymnasium as gym
 
 import rlpa_env
 from rlpa_env import doctor
+from rlpa_env.calibration.command import add_calibrate_command
 from rlpa_env.episode import AGENTS, run_episode
 from rlpa_env.eval.commands import add_commands
 from rlpa_env.integrations.serve import add_serve_command
@@ -125,6 +128,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_import_command(subparsers)
     _add_make_sft_data(subparsers)
     add_serve_command(subparsers)
+    add_calibrate_command(subparsers)
     return parser
 
 

@@ -40,7 +40,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("rlpa_env.reply_analysis", "rlpa_env.reading"),
     ("rlpa_env.users", "rlpa_env.rewards"),
     ("rlpa_env.env", "rlpa_env.episode", "rlpa_env.scenarios", "rlpa_env.roles"),
-    ("rlpa_env.eval", "rlpa_env.integrations"),
+    ("rlpa_env.eval", "rlpa_env.integrations", "rlpa_env.calibration"),
     ("rlpa_env.cli", "rlpa_env.doctor"),
     ("agents",),
 )  # fmt: skip
