@@ -20,7 +20,7 @@ from pathlib import Path
 from rlpa_env.calibration.build import DEFAULT_SEED, DEFAULT_STATES, build_calibration_set, write_set
 from rlpa_env.calibration.items import ROLES
 from rlpa_env.calibration.report import write_report
-from rlpa_env.calibration.roles import ROLE_REGISTRIES, build_role
+from rlpa_env.calibration.roles import ROLE_TABLE, build_role
 from rlpa_env.calibration.run import calibrate
 
 IMPLEMENTATION_FLAGS = {
@@ -51,7 +51,7 @@ def add_calibrate_command(subparsers: argparse._SubParsersAction) -> None:
     )
     command.add_argument("--role", required=True, choices=ROLES, help="the role to calibrate")
     for role, flag in IMPLEMENTATION_FLAGS.items():
-        spec = ROLE_REGISTRIES[role]
+        spec = ROLE_TABLE[role]
         command.add_argument(
             f"--{flag}",
             default=None,
@@ -77,7 +77,7 @@ def _implementation(args: argparse.Namespace) -> str:
     stray = [f"--{flag}" for role, flag in IMPLEMENTATION_FLAGS.items() if flag != chosen and getattr(args, flag)]
     if stray:
         raise ValueError(f"{', '.join(stray)} does not apply to --role {args.role}; use --{chosen}")
-    return getattr(args, chosen) or ROLE_REGISTRIES[args.role].default
+    return getattr(args, chosen) or ROLE_TABLE[args.role].default
 
 
 def run_calibrate(args: argparse.Namespace) -> int:
