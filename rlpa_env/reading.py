@@ -19,7 +19,8 @@ a reply the judges pass for the opposite reason. A reading has two layers:
 markdown, copying, repetition, flattery, requests for the profile, grader injection,
 acknowledgement, content words, invitations) and the reader's verdict are facts of the reply and
 the transcript: they are the same for every profile. The rest is relative to a profile
-(``PROFILE_RELATIVE_FIELDS``: the fact ids a reply mentions, asks, raises, repeats or recalls, the
+(``PROFILE_RELATIVE_FIELDS``: the fact ids a reply mentions, asks, raises, repeats, recalls or
+contradicts, the
 length limit and the markdown lecture it sets, engagement through a fact the last message named,
 and a statement tied to a topic of this user). The record holds that part for the true profile
 only, so the reading does not depend on which profile a judge sees. A judge shown another profile
@@ -51,6 +52,7 @@ PROFILE_RELATIVE_FIELDS: tuple[str, ...] = (
     "disliked_fact_ids",
     "repeated_fact_ids",
     "recalled_fact_ids",
+    "contradicted_fact_ids",
     "engages_last_message",
     "on_topic_statement",
 )

@@ -9,16 +9,20 @@ did. This module imports only text helpers and profile types; callers adapt thei
   characters removed, look-alike letters folded), so hidden-Unicode spellings are caught too.
 - The reply is split into sentences at ``.``, ``!``, ``?`` and line breaks; a sentence whose end
   punctuation contains ``?`` is a question. Words are read through ``rlpa_env.text``.
-- A fact is *mentioned* when a sentence contains one of its keywords (every word of a multi-word
-  keyword; the fact's value stands in for a fact without keywords). It is *asked* when that
+- A fact is *mentioned* when a sentence contains one of its keywords or its value (every content
+  word of a multi-word keyword or value: "social media drama" is named by its value even where no
+  keyword says "social media"). It is *asked* when that
   sentence is a question. A question about how the user likes answers (length, detail, style)
   asks every style fact.
-- A dislike fact is *raised* when a sentence names it by a specific keyword (``catalog.specific_keywords``:
+- A dislike fact is *raised* when a sentence names it by its value or a specific keyword (``catalog.specific_keywords``:
   "banjo" raises a disliked country music, the generic "music" does not), is positive
   (``text.polarity``) and is either a statement or a suggestion ("how about", "try", "recommend");
   "do you like seafood?" asks, it does not raise.
 - A revealed fact is asked *again* when a question hits only revealed facts and adds no other
   content beyond words like "favorite" or "kind"; "how old is your dog?" is a follow-up, not a repeat.
+- A fact is *contradicted* when a definite sentence that speaks to the user states its opposite
+  (``assertion.contradictions``: a dislike recalled as a like, a like as a dislike, a denial credited
+  or a fact denied); a question, a guess or a remark about someone else contradicts nothing.
 - A known fact (``known_fact_ids``: revealed, or correctly inferred) is *recalled* when the reply
   names it by one of its specific words (its specific keywords and the specific words of its
   value) that the last user message did not use: picking up the user's own word is parroting, not
@@ -63,6 +67,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import compress
 
+from rlpa_env.assertion import contradictions
 from rlpa_env.profiles.catalog import CATALOG, specific_keywords
 from rlpa_env.profiles.types import Fact, Profile
 from rlpa_env.text import STOPWORDS, polarity, stem, tokens
@@ -184,6 +189,7 @@ class ReplySignals:
         disliked_fact_ids: Dislike facts whose topic the reply raises positively.
         repeated_fact_ids: Already revealed facts the reply asks about again.
         recalled_fact_ids: Known facts the reply names by a specific word the last user message did not use.
+        contradicted_fact_ids: Facts a definite sentence addressed to the user states the opposite of.
         acknowledges_user: The reply shares a content word with the last user message.
         engages_last_message: A sentence picks up the last user message and adds content of its own.
         last_message_has_content: The last user message has a content word to acknowledge.
@@ -211,6 +217,7 @@ class ReplySignals:
     disliked_fact_ids: tuple[str, ...]
     repeated_fact_ids: tuple[str, ...]
     recalled_fact_ids: tuple[str, ...]
+    contradicted_fact_ids: tuple[str, ...]
     acknowledges_user: bool
     engages_last_message: bool
     last_message_has_content: bool
@@ -318,7 +325,7 @@ class _FactKeys:
 
 @lru_cache(maxsize=16384)
 def _fact_keys(fact: Fact) -> _FactKeys:
-    phrases = tuple(_keyword_keys(fact, fact.keywords))
+    phrases = tuple(dict.fromkeys(_keyword_keys(fact, fact.keywords) + _keyword_keys(fact, (fact.value,))))
     return _FactKeys(
         phrases=phrases,
         topic=frozenset(k for keys in phrases for k in keys) | _content_keys(tokens(fact.value)),
@@ -328,8 +335,8 @@ def _fact_keys(fact: Fact) -> _FactKeys:
 
 
 def _dislike_keys(fact: Fact) -> tuple[frozenset[str], tuple[frozenset[str], ...]]:
-    """The one-word specific keyword keys, and the key sets of multi-word ones."""
-    phrases = _keyword_keys(fact, specific_keywords(fact))
+    """The one-word specific keyword keys, and the key sets of multi-word ones (the value among them)."""
+    phrases = _keyword_keys(fact, specific_keywords(fact)) + _keyword_keys(fact, (fact.value,))
     return frozenset(k[0] for k in phrases if len(k) == 1), tuple(frozenset(k) for k in phrases if len(k) > 1)
 
 
@@ -546,6 +553,7 @@ def _analyze(
         disliked_fact_ids=in_order(disliked),
         repeated_fact_ids=in_order(repeated),
         recalled_fact_ids=in_order(recalled),
+        contradicted_fact_ids=tuple(fact.id for fact, _ in contradictions(reply, facts)),
         acknowledges_user=bool(frozen_content & last.content),
         engages_last_message=engages,
         last_message_has_content=bool(last.content),

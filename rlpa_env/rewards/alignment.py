@@ -12,8 +12,10 @@ profiles (``JudgeContext.distractors``, drawn by the env per profile with a fixe
    distractors).
 3. **Grade.** ``2 + clamp(round(margin), 0, 3)``: 2 for a reply that fits nobody in particular,
    5 for one that uses three or more things true of this user and not of the others.
-4. **Violations.** A reply that raises a topic the user dislikes, ignores the user's preferred
-   length (over its word limit, or a markdown lecture) or addresses a grader gets 1. One that
+4. **Violations.** A reply that raises a topic the user dislikes, contradicts something true of
+   the user (``contradicted_fact_ids``), ignores the user's preferred length (over its word limit,
+   or a markdown lecture), addresses a grader or does not read as language (the reader found a
+   sentence incoherent: word salad earns no alignment) gets 1. One that
    flatters, copies the user or repeats the agent's earlier replies gets at most 2.
 
 ``LLMAlignmentGrader`` (``rlpa_env.rewards.llm_judges``) asks a model the same question on the same
@@ -32,11 +34,15 @@ NEUTRAL_GRADE = 2
 """The grade of a reply that fits no user in particular."""
 
 
-def _violation(signals: ReplySignals) -> str | None:
+def _violation(signals: ReplySignals, coherent: bool) -> str | None:
     if signals.addresses_grader:
         return "addresses a grader"
+    if not coherent:
+        return "does not read as language"
     if signals.disliked_fact_ids:
         return "raises a topic the user dislikes"
+    if signals.contradicted_fact_ids:
+        return "contradicts what is true of the user"
     if signals.too_long:
         return "ignores the user's preferred length"
     return None
@@ -49,7 +55,7 @@ class RuleAlignmentGrader:
     def grade(self, context: JudgeContext, reply: str) -> AlignmentGrade:
         """Grade ``reply`` 1..5 against ``context.profile``, contrasted with ``context.distractors``."""
         signals = context.signals(reply)
-        violation = _violation(signals)
+        violation = _violation(signals, context.reading_of(reply).coherent)
         if violation is not None:
             return AlignmentGrade(MIN_GRADE, rationale=f"Misfit: {violation}.")
         keys = reply_keys(reply, context.last_user_message)

@@ -4,11 +4,15 @@ The judge reads the same ``ReplySignals`` as the scripted user, so a reply the u
 about fails here too. Each criterion means what it says; a constant reply, or a template with a
 word of the user's slotted in, fails most turns. A criterion holds when:
 
-- ``natural``: no markdown lecture, not over the user's word limit, no empty flattery, not copying
+- ``natural``: every sentence reads as coherent language (``ReplyReading.coherent``: the reader
+  role's verdict; the default ``"rules"`` reader judges none incoherent, so that check is word-order
+  blind), no markdown lecture, not over the user's word limit, no empty flattery, not copying
   the user (``copies_user``, the same bar the scripted user complains at), not repeating the
   agent's own earlier replies (``repeats_itself``), at most ``max_questions`` questions, no request
   for the user's whole profile and no question about something the user already said.
-- ``fits_interests``: raises no topic the user dislikes, keeps to the user's word limit, and is
+- ``fits_interests``: raises no topic the user dislikes, contradicts nothing true about the user
+  (``contradicted_fact_ids``: a dislike recalled as a like, a denied fact credited), keeps to the
+  user's word limit, and is
   personal: it recalls something true about this user that is known (revealed earlier or
   correctly inferred) by a specific word the last message did not use; parroting the user's own
   word is not personalisation. While nothing about the user is known, an open invitation to share
@@ -60,13 +64,16 @@ class RuleResponseJudge:
         signals = context.signals(reply)
         if signals.addresses_grader:
             return ResponseScore(criteria=dict.fromkeys(CRITERIA, False), rationale=_GRADER_RATIONALE)
-        reasons = self._failures(signals, context.recalled_fact_ids(reply), bool(context.known_fact_ids))
+        coherent = context.reading_of(reply).coherent
+        reasons = self._failures(signals, coherent, context.recalled_fact_ids(reply), bool(context.known_fact_ids))
         criteria = {name: not reasons[name] for name in CRITERIA}
         failed = [f"{name} ({', '.join(reasons[name])})" for name in CRITERIA if reasons[name]]
         rationale = "Fails " + "; ".join(failed) + "." if failed else "Meets all five criteria."
         return ResponseScore(criteria=criteria, rationale=rationale)
 
-    def _failures(self, signals: ReplySignals, recalled: tuple[str, ...], anything_known: bool) -> dict[str, list[str]]:
+    def _failures(
+        self, signals: ReplySignals, coherent: bool, recalled: tuple[str, ...], anything_known: bool
+    ) -> dict[str, list[str]]:
         """For each criterion, the reasons it fails (empty when it holds)."""
         wall_of_questions = signals.question_count > self.max_questions
         if anything_known:
@@ -79,6 +86,7 @@ class RuleResponseJudge:
             ignores = signals.last_message_has_content and not signals.engages_last_message
         checks: dict[str, list[tuple[bool, str]]] = {
             "natural": [
+                (not coherent, "a sentence does not read as language"),
                 (signals.markdown_lecture, "markdown lecture"),
                 (signals.too_long and not signals.markdown_lecture, "too long for this user"),
                 (signals.flattery, "empty flattery"),
@@ -90,6 +98,7 @@ class RuleResponseJudge:
             ],
             "fits_interests": [
                 (bool(signals.disliked_fact_ids), "raises a disliked topic"),
+                (bool(signals.contradicted_fact_ids), "contradicts what is true of this user"),
                 (signals.too_long, "ignores the user's preferred length"),
                 impersonal,
             ],

@@ -23,7 +23,9 @@ Reaction = Literal[
     "opening",
     "reveal",
     "filler",
+    "incoherent",
     "disliked_topic",
+    "misremembered",
     "repeated_question",
     "flattery",
     "too_long",
@@ -32,8 +34,9 @@ Reaction = Literal[
     "format_error",
     "goodbye",
 ]
-"""Why the user said what it said (``info["user_reaction"]``): a complaint (``disliked_topic``,
-``repeated_question``, ``flattery``, ``too_long``, ``copying``, ``profile_request``), a disclosure
+"""Why the user said what it said (``info["user_reaction"]``): a complaint (``incoherent``,
+``disliked_topic``, ``misremembered``, ``repeated_question``, ``flattery``, ``too_long``, ``copying``,
+``profile_request``), a disclosure
 (``reveal``), small talk (``filler``), leaving (``goodbye``), or ``opening`` / ``format_error``."""
 REACTIONS: frozenset[str] = frozenset(get_args(Reaction))
 

@@ -4,17 +4,19 @@ It reads every agent reply through the env's ``ReplyReading`` (``rlpa_env.readin
 rule judge reads) and follows these rules:
 
 1. **Opening.** A cold, brief greeting that reveals nothing.
-2. **Complaints.** It names what went wrong, in this priority: a disliked topic raised positively
-   (always said, naming the topic), a request for its whole profile, copying its last message, a
-   question about something it already said, an over-long reply or markdown lecture, empty
-   flattery. The disliked-topic complaint and the profile refusal are both said when both apply;
-   otherwise only the first complaint is voiced. Every detected problem costs
-   ``complaint_penalty`` rapport.
-3. **What blocks an answer.** After a disliked topic, a profile request, copying or a repeated
-   question the user answers nothing else that turn. After a long reply or flattery it grumbles
-   and still answers. Saying "I can't stand seafood" discloses that dislike, so a disliked-topic
-   complaint reports the dislike fact as revealed the first time; no other fact is revealed in a
-   turn that asks for the profile.
+2. **Complaints.** It names what went wrong, in this priority: a reply the reader found
+   incoherent (``ReplyReading.coherent`` is false: "sorry, you lost me there"), a disliked topic
+   raised positively (always said, naming the topic), a reply that credits it with the opposite of
+   something true (``contradicted_fact_ids``: "wait, that's not right about seafood"), a request
+   for its whole profile, copying its last message, a question about something it already said, an
+   over-long reply or markdown lecture, empty flattery. The incoherence complaint, the
+   disliked-topic complaint and the profile refusal are each said when they apply; otherwise only
+   the first complaint is voiced. Every detected problem costs ``complaint_penalty`` rapport.
+3. **What blocks an answer.** After an incoherent reply, a disliked topic, a contradiction, a
+   profile request, copying or a repeated question the user answers nothing else that turn. After
+   a long reply or flattery it grumbles and still answers. Saying "I can't stand seafood" discloses
+   that dislike, so a disliked-topic complaint reports the dislike fact as revealed the first time;
+   no other fact is revealed in a turn that asks for the profile.
 4. **Reveals.** Only facts the reply made relevant are disclosed, never one already revealed, at
    most ``reveal_budget(profile) = ceil(reveal_fraction * len(profile.facts))`` per turn, in this
    order: the length-preference style fact after an over-long reply, then facts asked about, then
@@ -53,13 +55,16 @@ import numpy as np
 
 from rlpa_env.profiles.catalog import specific_keywords
 from rlpa_env.profiles.types import Fact, Profile
+from rlpa_env.reading import ReplyReading
 from rlpa_env.reply_analysis import ReplySignals
 from rlpa_env.text import stem, tokens
 from rlpa_env.users import templates
 from rlpa_env.users.base import DialogueState, UserTurn
 
 COMPLAINT_ORDER: tuple[str, ...] = (
+    "incoherent",
     "disliked_topic",
+    "misremembered",
     "profile_request",
     "copying",
     "repeated_question",
@@ -68,11 +73,14 @@ COMPLAINT_ORDER: tuple[str, ...] = (
 )
 """Complaint reactions, most important first."""
 
-BLOCKING_COMPLAINTS: frozenset[str] = frozenset({"disliked_topic", "profile_request", "copying", "repeated_question"})
+BLOCKING_COMPLAINTS: frozenset[str] = frozenset(
+    {"incoherent", "disliked_topic", "misremembered", "profile_request", "copying", "repeated_question"}
+)
 """Complaints after which the user answers nothing else in that turn."""
 
-_ALWAYS_VOICED = ("disliked_topic", "profile_request")
+_ALWAYS_VOICED = ("incoherent", "disliked_topic", "profile_request")
 _COMPLAINT_LINES: dict[str, tuple[str, ...]] = {
+    "incoherent": templates.INCOHERENT,
     "profile_request": templates.PROFILE_REQUEST,
     "copying": templates.COPYING,
     "too_long": templates.TOO_LONG,
@@ -98,9 +106,12 @@ def _length_style_ids(profile: Profile) -> tuple[str, ...]:
     return tuple(found)
 
 
-def _complaints(signals: ReplySignals) -> list[str]:
+def _complaints(reading: ReplyReading) -> list[str]:
+    signals = reading.signals
     detected = {
+        "incoherent": not reading.coherent,
         "disliked_topic": bool(signals.disliked_fact_ids),
+        "misremembered": bool(signals.contradicted_fact_ids),
         "profile_request": signals.asks_for_profile,
         "copying": signals.copies_user,
         "repeated_question": bool(signals.repeated_fact_ids),
@@ -165,13 +176,14 @@ class ScriptedUser:
         """React to ``reply`` following the module's rules; updates ``state.rapport`` and ``state.memory``."""
         if not isinstance(reply, str):
             raise TypeError(f"reply must be a str, got {type(reply).__name__}")
-        signals = state_signals(state, reply)
+        reading = state.reading_of(reply)
+        signals = reading.signals
         profile = state.profile
         revealed = set(state.revealed_fact_ids)
         memory = state.memory
         rng = state.rng
 
-        complaints = _complaints(signals)
+        complaints = _complaints(reading)
         fresh_asked = [i for i in signals.asked_fact_ids if i not in revealed]
         self._record(memory, complaints, fresh_asked)
         state.rapport += self._rapport_change(signals, fresh_asked, complaints)
@@ -265,6 +277,9 @@ class ScriptedUser:
             fact_id = signals.disliked_fact_ids[0]
             options = templates.DISLIKED_TOPIC_AGAIN if fact_id in revealed else templates.DISLIKED_TOPIC
             return templates.pick(rng, options).format(topic=profile.fact(fact_id).value)
+        if name == "misremembered":
+            fact_id = signals.contradicted_fact_ids[0]
+            return templates.pick(rng, templates.MISREMEMBERED).format(topic=profile.fact(fact_id).value)
         if name == "repeated_question":
             said = templates.pick(rng, profile.fact(signals.repeated_fact_ids[0]).utterances)
             return templates.pick(rng, templates.REPEATED_QUESTION).format(said=said)

@@ -63,6 +63,23 @@ DISLIKED_TOPIC_AGAIN: tuple[str, ...] = (
     "I said I don't like {topic}. stop bringing it up.",
 )
 
+MISREMEMBERED: tuple[str, ...] = (
+    "wait, that's not right about {topic}.",
+    "{topic}? where did you get that? that's not me.",
+    "no no, you've got {topic} backwards.",
+    "hm, {topic}? I never said that.",
+)
+"""When the reply credits the user with the opposite of something true (``{topic}`` is that fact's value)."""
+
+INCOHERENT: tuple[str, ...] = (
+    "sorry, you lost me there.",
+    "um, what? that didn't make sense.",
+    "I couldn't follow that at all.",
+    "huh? say that again, in normal words?",
+    "that was a jumble. what do you mean?",
+)
+"""When the reader finds a sentence of the reply incoherent (word salad, scrambled order)."""
+
 REPEATED_QUESTION: tuple[str, ...] = (
     "I already told you: {said}",
     "you asked that already. {said}",
