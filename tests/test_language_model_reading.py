@@ -52,9 +52,6 @@ class CountingScorer:
         self.calls.append(list(texts))
         return self.inner.token_logprobs(texts)
 
-    def context_free_logprobs(self, texts: Sequence[str]) -> list[tuple[float, ...]]:
-        return self.inner.context_free_logprobs(texts)
-
 
 def test_scorer_gives_one_logprob_per_token_after_the_assistant_header(tiny_scorer: TransformersScorer) -> None:
     tokenizer = tiny_scorer.backend.tokenizer
@@ -155,12 +152,12 @@ def test_the_verdict_carries_raw_scores_and_flags_a_decision_within_the_margin(
 ) -> None:
     [unit] = LanguageModelReader(tiny_scorer).read(["Do you follow any particular diet?"]).units
     assert unit.contrast == pytest.approx(unit.fluency - unit.reordered_fluency)
-    assert unit.score == pytest.approx(min(unit.contrast - 0.5, unit.slor - 1.0))
-    close = CoherenceSettings(contrast_threshold=unit.contrast - 0.01, slor_threshold=-1e9, margin=0.05)
+    assert unit.score == pytest.approx(min(unit.contrast - 0.5, unit.fluency + 8.0))
+    close = CoherenceSettings(contrast_threshold=unit.contrast - 0.01, fluency_threshold=-1e9, margin=0.05)
     verdict = LanguageModelReader(tiny_scorer, settings=close).read(["Do you follow any particular diet?"])
     assert verdict.coherent and verdict.near_threshold
     assert verdict.lowest_score == pytest.approx(0.01, abs=1e-6)
-    far = CoherenceSettings(contrast_threshold=unit.contrast + 1.0, slor_threshold=-1e9, margin=0.05)
+    far = CoherenceSettings(contrast_threshold=unit.contrast + 1.0, fluency_threshold=-1e9, margin=0.05)
     verdict = LanguageModelReader(tiny_scorer, settings=far).read(["Do you follow any particular diet?"])
     assert not verdict.coherent and not verdict.near_threshold
     assert verdict.incoherent_units == ("Do you follow any particular diet?",)
@@ -168,7 +165,7 @@ def test_the_verdict_carries_raw_scores_and_flags_a_decision_within_the_margin(
 
 def test_max_incoherent_sets_how_many_bad_units_a_reply_may_have(tiny_scorer: TransformersScorer) -> None:
     units = LanguageModelReader(tiny_scorer).read(REPLY).units
-    between = CoherenceSettings(contrast_threshold=sorted(u.contrast for u in units)[1] - 1e-3, slor_threshold=-1e9)
+    between = CoherenceSettings(contrast_threshold=sorted(u.contrast for u in units)[1] - 1e-3, fluency_threshold=-1e9)
     assert not LanguageModelReader(tiny_scorer, settings=between).read(REPLY).coherent
     lenient = CoherenceSettings(**{**between.__dict__, "max_incoherent": 1})
     assert LanguageModelReader(tiny_scorer, settings=lenient).read(REPLY).coherent

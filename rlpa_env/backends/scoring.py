@@ -1,9 +1,7 @@
 """``SequenceScorer``: the log-probability a causal LM gives each token of a text, in one forward pass.
 
 A scorer reads, it never samples. ``token_logprobs(texts)`` returns, for each text, the
-log-probability of each of its tokens given a fixed context and the tokens before it;
-``context_free_logprobs(texts)`` returns the log-probability of each token given the context alone
-(the model's own word-frequency baseline, for SLOR-style normalisation). Texts are tokenized
+log-probability of each of its tokens given a fixed context and the tokens before it. Texts are tokenized
 without special tokens. The context is the chat template's assistant header (``<|im_start|>assistant``
 and a newline for ChatML models), so the text reads as an assistant's reply and its first word is
 scored too; a tokenizer without a chat template falls back to its BOS (or end-of-sequence) token.
@@ -39,10 +37,6 @@ class SequenceScorer(Protocol):
 
     def token_logprobs(self, texts: Sequence[str]) -> list[tuple[float, ...]]:
         """Per text, the log-probability of each of its tokens given the context and the tokens before it."""
-        ...
-
-    def context_free_logprobs(self, texts: Sequence[str]) -> list[tuple[float, ...]]:
-        """Per text, the log-probability of each of its tokens given the context alone (same tokens as above)."""
         ...
 
 
@@ -88,7 +82,6 @@ class TransformersScorer:
         self.max_batch_size = max_batch_size
         self.model_name = self.backend.model_name
         self._context: list[int] | None = None
-        self._context_free: torch.Tensor | None = None
 
     @property
     def context_ids(self) -> list[int]:
@@ -115,16 +108,6 @@ class TransformersScorer:
                 for index, logprobs in zip(chunk, scored, strict=True):
                     results[index] = logprobs
         return results
-
-    def context_free_logprobs(self, texts: Sequence[str]) -> list[tuple[float, ...]]:
-        """Per text, each token's log-probability right after the context (one forward pass, then cached)."""
-        ids = self.text_ids(texts)
-        if self._context_free is None:
-            with torch.inference_mode(), _torch_threads(self.backend.n_threads):
-                model = self.backend.model
-                logits = model(input_ids=torch.tensor([self.context_ids], device=model.device)).logits[0, -1]
-                self._context_free = torch.log_softmax(logits.float(), dim=-1).cpu()
-        return [tuple(self._context_free[row].tolist()) for row in ids]
 
     def _score_chunk(self, sequences: list[list[int]], context_length: int) -> list[tuple[float, ...]]:
         """Right-padded forward pass; row ``i`` gets the log-probs of its tokens after the context."""
