@@ -31,7 +31,14 @@ with a causal LM (by default the embedded SmolLM2-135M-Instruct through
   orders), so the verdict also says whether any score lies within ``margin`` of 0: a test can check
   that golden decisions are not so close that another machine could flip them.
 - **The reply.** A reply is incoherent when at least one of its judged units is (``max_incoherent
-  = 0``): one salad sentence hidden among good ones still fails.
+  = 0``): one salad sentence hidden among good ones still fails. Allowing one bad unit let 26% of
+  stop-word-free salad replies through, against 4% with none allowed.
+- **Defaults**, measured with ``benchmarks/lm_reading_red_team.py`` on ``RLPA-Test-v0`` (200
+  heuristic and 200 oracle replies, 50 of each salad variant): contrast 0.5 and floor -8.0 judge
+  0.5% of heuristic and 2% of oracle replies incoherent (each one a real slip: interests that are
+  not interests, attribute lists as hobbies), and 96% of stop-word-free salad and 100% of full
+  salad. 4 orders per unit; the margin of 0.05 nats/token is thousands of times the ~1e-5 by which
+  batching or another CPU moves a score.
 - **Speed.** Verdicts of units are cached in a bounded LRU keyed by the unit's text (templates
   repeat); ``read_many`` reads many replies at once and scores all their uncached units (each with
   its reorderings) in one batched call, so vector envs and group members share forward passes.
