@@ -32,8 +32,9 @@ from agents.hf import TransformersAgent
 from agents.train.rollouts import collect_branching
 from rlpa_env.backends.scoring import TransformersScorer
 from rlpa_env.backends.transformers_backend import TransformersBackend
-from rlpa_env.language_model_reading import CoherenceSettings, LanguageModelReader, split_sentences
+from rlpa_env.language_model_reading import CoherenceSettings, LanguageModelReader
 from rlpa_env.parsing import TurnFormatError, parse_turn
+from rlpa_env.reply_analysis import split_sentences
 
 
 def heuristic_replies(episodes: int) -> list[list[str]]:

@@ -30,8 +30,9 @@ import numpy as np
 
 import rlpa_env  # noqa: F401  (registers the ids)
 from agents.baselines import HeuristicAgent, OracleAgent, RandomAgent
-from rlpa_env.language_model_reading import CoherenceSettings, LanguageModelReader, split_sentences
+from rlpa_env.language_model_reading import CoherenceSettings, LanguageModelReader
 from rlpa_env.parsing import parse_turn
+from rlpa_env.reply_analysis import split_sentences
 from rlpa_env.text import STOPWORDS
 
 NON_ENGLISH = (

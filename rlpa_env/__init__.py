@@ -35,7 +35,8 @@ agents on top.
   and contradictions), ``parsing``, ``spaces``, with the other leaves ``prompts``,
   ``registry`` and ``backends`` (chat backends and the one-backend setting, ``backends.config``);
 - ``profiles``; reply analysis (``reply_analysis``, and ``reading``: the one ``ReplyReading`` per
-  turn and the reader role); ``users`` and ``rewards``;
+  turn and the reader role, whose ``"language-model"`` reader is ``language_model_reading``; the
+  readers' records are the leaf ``reader_verdict``); ``users`` and ``rewards``;
 - ``env`` with ``roles`` (the ``ROLES`` table), ``episode`` (``Episode``, ``TurnRecord``,
   ``run_episode``, the ``AGENTS`` registry) and ``scenarios``; ``eval`` with ``integrations`` (the
   OpenEnv server) and ``calibration`` (judge agreement on a labelled set); ``cli`` with ``doctor``;
@@ -57,6 +58,14 @@ ENV_IDS: dict[str, dict[str, object]] = {
     "RLPA-ColdStart-v0": {"split": "test", "scenario": "cold-start"},
     "RLPA-LLM-v0": {"split": "test", "user": "llm", "profile_scorer": "llm", "response_judge": "llm"},
 }
+# v1 of the text ids: the same settings read by the language-model reader (the env's Version History).
+ENV_IDS.update(
+    {
+        env_id.replace("-v0", "-v1"): {**kwargs, "reader": "language-model"}
+        for env_id, kwargs in ENV_IDS.items()
+        if env_id != "RLPA-LLM-v0"
+    }
+)
 
 MOVE_ENV_IDS: dict[str, dict[str, object]] = {
     "RLPA-Discrete-v0": {"split": "train"},

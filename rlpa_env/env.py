@@ -21,7 +21,8 @@ from rlpa_env.profiles.aloe import inferred_profile
 from rlpa_env.profiles.bank import ProfileBank
 from rlpa_env.profiles.io import load_jsonl
 from rlpa_env.profiles.types import Fact, Profile
-from rlpa_env.reading import ReplyReader, ReplyReading, read_reply
+from rlpa_env.reader_verdict import ReplyReader
+from rlpa_env.reading import ReplyReading, read_reply
 from rlpa_env.rewards.base import (
     AlignmentGrader,
     JudgeContext,
@@ -170,9 +171,13 @@ class RLPAEnv(gym.Env[str, str]):
       for a named one.
     - ``alignment_grader``: ``"rule"`` (default), ``"llm"`` or an ``AlignmentGrader``;
       ``alignment_grader_kwargs`` for a named one.
-    - ``reader``: ``"rules"`` (default: judges no sentence incoherent) or a ``ReplyReader``;
-      ``reader_kwargs`` for a named one. It reads the reply's sentences into the turn's
-      ``ReplyReading`` (``rlpa_env.reading``), which the user and every judge share.
+    - ``reader``: ``"rules"`` (the v0 ids' default: no reply is judged incoherent, so the reading is
+      blind to word order and shuffled words read like the reply), ``"language-model"`` (the v1
+      text ids' default: the embedded SmolLM2 contrasts each sentence with reorderings of its own
+      words; ``reader_kwargs`` takes ``rlpa_env.language_model_reading.CoherenceSettings`` fields)
+      or a ``ReplyReader``. It reads a parsed reply's sentences into the turn's ``ReplyReading``
+      (``rlpa_env.reading``), which the user and every judge share: an incoherent reply fails
+      ``natural``, earns alignment 1, and the user says it lost the thread and reveals nothing.
     - The roles above are the rows of ``rlpa_env.roles.ROLES``; a role object that has
       ``set_turn_seed`` (``roles.TurnSeeded``) gets ``turn_seed(episode seed, turn)`` every step.
     - ``backend``: one setting for every role named ``"llm"`` (user, profile scorer, response judge,
@@ -204,6 +209,16 @@ class RLPAEnv(gym.Env[str, str]):
       ``profile_f1_revealed`` is scored against the facts disclosed before the turn. (These
       changes predate the rule above.) The ``reader`` role and the one ``ReplyReading`` per step
       came without a change of scores or episodes.
+    - v1 (``RLPA-v1``, ``RLPA-Test-v1``, ``RLPA-Shift-v1``, ``RLPA-Long-v1``, ``RLPA-ColdStart-v1``):
+      the language-model reader is on (``reader="language-model"``), so word salad and scrambled
+      sentences fail ``natural``, earn no alignment and get "sorry, you lost me there" from the
+      user. The v0 ids keep ``reader="rules"``. Three rule fixes came with it and apply to every
+      id, since keeping the old rules beside them is not cheap: a profile line that asserts nothing
+      definite (a hedge, question, guess, probability or "or not" in any form the cue grammar of
+      ``rlpa_env.assertion`` reads) matches nothing; a reply that credits the user with the
+      opposite of a fact fails ``fits_interests``, earns alignment 1 and draws a correction; and a
+      fact is also named by its value. On the v0 ids they leave the golden episodes and the
+      leaderboard of the built-in agents unchanged.
     """
 
     metadata: ClassVar[dict[str, Any]] = {"render_modes": ["ansi", "human"], "render_fps": 1}
@@ -313,7 +328,9 @@ class RLPAEnv(gym.Env[str, str]):
         parsed, format_error = self._parse(action)
         reply = action[: self.action_space.max_length] if parsed is None else parsed.response
         self._seed_roles(episode.seed, dialogue.turn)
-        reading = read_reply(reply, dialogue.profile, dialogue.messages, dialogue.revealed_fact_ids, reader=self.reader)
+        # A turn that did not parse earns 0 whatever its wording, so only the rules read it.
+        reader = self.reader if parsed is not None else None
+        reading = read_reply(reply, dialogue.profile, dialogue.messages, dialogue.revealed_fact_ids, reader=reader)
         if parsed is None:
             outcome = TurnOutcome.unparsed(format_error or "the turn did not parse")
         else:

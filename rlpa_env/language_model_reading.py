@@ -3,8 +3,9 @@
 Rules can count words, but only a language model can tell "What kind of music do you listen to?"
 from "music of kind listen do you what to?". ``LanguageModelReader`` reads a reply's sentences
 with a causal LM (by default the embedded SmolLM2-135M-Instruct through
-``backends.scoring.TransformersScorer``: forward passes, no sampling) and returns a frozen
-``CoherenceVerdict``. The rules it follows:
+``backends.scoring.TransformersScorer``: forward passes, no sampling) and returns the seat's frozen
+``reading.ReaderVerdict``; it is the ``"language-model"`` reader of the env's ``reader`` role
+(``language_model_reader`` builds it, one per process and settings). The rules it follows:
 
 - **Units.** Sentences are read in order. A sentence of fewer than ``min_words`` words (default 4;
   too short for its reorderings to mean much) is joined to the sentences after it until the unit has
@@ -49,23 +50,20 @@ default scorer is built.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from rlpa_env.backends.scoring import SequenceScorer
+from rlpa_env.reader_verdict import ReaderVerdict, UnitReading
 
-_SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
 _END_PUNCTUATION = re.compile(r"[.!?]+$")
-
-
-def split_sentences(reply: str) -> tuple[str, ...]:
-    """The sentences of ``reply``: runs ending at ``.``, ``!``, ``?`` or a line break, stripped, blanks dropped."""
-    return tuple(s for s in (m.strip() for m in _SENTENCE.findall(reply)) if s)
 
 
 def reading_units(sentences: Sequence[str], min_words: int) -> tuple[str, ...]:
@@ -154,46 +152,6 @@ class CoherenceSettings:
             raise ValueError(f"max_incoherent must be >= 0, got {self.max_incoherent}")
 
 
-@dataclass(frozen=True)
-class UnitReading:
-    """The reading of one unit (a sentence, or short sentences joined).
-
-    ``fluency`` is the unit's mean token log-prob, ``reordered_fluency`` the mean of its
-    reorderings', ``contrast`` their difference; ``score = min(contrast - contrast_threshold,
-    fluency - fluency_threshold)``. A unit that is
-    not ``judged`` (the whole reply is shorter than ``min_words``) has zeros and counts as coherent.
-    """
-
-    text: str
-    judged: bool
-    fluency: float
-    reordered_fluency: float
-    contrast: float
-    score: float
-    coherent: bool
-
-
-@dataclass(frozen=True)
-class CoherenceVerdict:
-    """Whether a reply's words form coherent sentences, with every unit's raw numbers.
-
-    ``coherent`` is False when more than ``max_incoherent`` judged units are incoherent.
-    ``near_threshold`` is True when some judged unit's score lies within the margin of the threshold
-    (a decision another CPU's float rounding could flip). ``lowest_score`` is the smallest judged
-    score (``inf`` when nothing was judged).
-    """
-
-    coherent: bool
-    units: tuple[UnitReading, ...]
-    near_threshold: bool
-    lowest_score: float
-
-    @property
-    def incoherent_units(self) -> tuple[str, ...]:
-        """The texts of the judged units that are incoherent."""
-        return tuple(unit.text for unit in self.units if unit.judged and not unit.coherent)
-
-
 def _mean(values: Sequence[float]) -> float:
     return float(np.mean(values))
 
@@ -233,11 +191,11 @@ class LanguageModelReader:
             self._scorer = TransformersScorer()
         return self._scorer
 
-    def read(self, sentences: Sequence[str]) -> CoherenceVerdict:
+    def read(self, sentences: Sequence[str]) -> ReaderVerdict:
         """The verdict on one reply given as its sentences."""
         return self.read_many([sentences])[0]
 
-    def read_many(self, replies: Sequence[Sequence[str]]) -> list[CoherenceVerdict]:
+    def read_many(self, replies: Sequence[Sequence[str]]) -> list[ReaderVerdict]:
         """Verdicts on many replies (each a sequence of sentences), their uncached units scored in one batch."""
         if isinstance(replies, str):
             raise TypeError("replies must be a sequence of replies, each a sequence of sentences, not a string")
@@ -292,9 +250,25 @@ class LanguageModelReader:
         score = min(contrast - self.settings.contrast_threshold, fluency - self.settings.fluency_threshold)
         return UnitReading(unit, True, fluency, reordered, contrast, score, score >= 0)
 
-    def _verdict(self, readings: list[UnitReading]) -> CoherenceVerdict:
+    def _verdict(self, readings: list[UnitReading]) -> ReaderVerdict:
         judged = [r for r in readings if r.judged]
         incoherent = sum(not r.coherent for r in judged)
         near = any(abs(r.score) < self.settings.margin for r in judged)
         lowest = min((r.score for r in judged), default=float("inf"))
-        return CoherenceVerdict(incoherent <= self.settings.max_incoherent, tuple(readings), near, lowest)
+        return ReaderVerdict(incoherent <= self.settings.max_incoherent, tuple(readings), near, lowest)
+
+
+@functools.cache
+def _shared_reader(settings: CoherenceSettings) -> LanguageModelReader:
+    return LanguageModelReader(settings=settings)
+
+
+def language_model_reader(scorer: SequenceScorer | None = None, **settings: Any) -> LanguageModelReader:
+    """The ``"language-model"`` reader (``reader_kwargs`` are ``scorer`` and ``CoherenceSettings`` fields).
+
+    On the default scorer the reader is one per process for each settings, so every env of a process
+    (vector envs, group members, evaluation workers) shares its model and its cache: a verdict is a
+    pure function of the text, so sharing changes no result. A given ``scorer`` gets a reader of its own.
+    """
+    chosen = CoherenceSettings(**settings)
+    return _shared_reader(chosen) if scorer is None else LanguageModelReader(scorer, settings=chosen)

@@ -8,12 +8,13 @@ a reply the judges pass for the opposite reason. A reading has two layers:
 - **Rules** (``rlpa_env.reply_analysis``): ``signals``, the ``ReplySignals`` of the reply against
   the *true* profile and the transcript (known facts = revealed facts): format, length, repetition,
   copying, injection, which facts a sentence names. ``sentences`` is the rules' sentence split.
-- **A reader** (the ``reader`` role, ``READERS``): a ``ReplyReader`` judges the sentences and
-  returns a ``ReaderVerdict`` (which sentences are incoherent, with the reader's per-sentence
-  scores); ``coherent`` is its summary. The reader sees the sentences only, never a profile. The
-  ``"rules"`` reader (the default) judges nothing by a model: every sentence is coherent. A
-  reader that runs a model gets the env's shared backend like every other role (its name goes in
-  the role's ``model_names``) and, when it has ``set_turn_seed``, the turn's seed.
+- **A reader** (the ``reader`` role, ``READERS``): a ``ReplyReader`` judges whether the sentences
+  read as coherent language and returns a ``ReaderVerdict`` (its summary ``coherent``, with the
+  reading of each unit); a reply with no sentence is not read. The reader sees the sentences only,
+  never a profile. ``"rules"`` judges nothing by a model: every reply is coherent, so the reading is
+  blind to word order (a shuffle of a good reply reads like the reply). ``"language-model"``
+  (``rlpa_env.language_model_reading``) contrasts each sentence's likelihood under the embedded
+  model with reorderings of its own words, which is what word salad fails.
 
 **What depends on the profile, and the inferred-profile judge.** The text layer (words, questions,
 markdown, copying, repetition, flattery, requests for the profile, grader injection,
@@ -38,9 +39,9 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Protocol, runtime_checkable
 
 from rlpa_env.profiles.types import Profile
+from rlpa_env.reader_verdict import ReaderVerdict, ReplyReader
 from rlpa_env.registry import Registry
 from rlpa_env.reply_analysis import ReplySignals, analyze_reply, split_sentences
 
@@ -60,45 +61,17 @@ PROFILE_RELATIVE_FIELDS: tuple[str, ...] = (
 
 
 @dataclass(frozen=True)
-class ReaderVerdict:
-    """What a ``ReplyReader`` says about a reply's sentences.
-
-    Attributes:
-        incoherent: Indices (into ``ReplyReading.sentences``, ascending) of the sentences the reader
-            judges incoherent.
-        sentence_scores: One score per sentence, higher is more coherent, in the reader's own units
-            (a language-model reader's margin); empty when the reader measures nothing.
-    """
-
-    incoherent: tuple[int, ...] = ()
-    sentence_scores: tuple[float, ...] = ()
-
-    @property
-    def coherent(self) -> bool:
-        """Every sentence reads as coherent."""
-        return not self.incoherent
-
-
-@runtime_checkable
-class ReplyReader(Protocol):
-    """Judges whether a reply's sentences are coherent (the ``reader`` role)."""
-
-    def read(self, sentences: tuple[str, ...]) -> ReaderVerdict:
-        """The verdict on ``sentences`` (a reply split by ``reply_analysis.split_sentences``)."""
-        ...
-
-
-@dataclass(frozen=True)
 class RulesReader:
     """The default ``ReplyReader``: it judges nothing by a model, so every sentence is coherent."""
 
     def read(self, sentences: tuple[str, ...]) -> ReaderVerdict:
-        """A verdict with no incoherent sentence and no scores."""
+        """A coherent verdict that measured nothing."""
         return ReaderVerdict()
 
 
 READERS: Registry[ReplyReader] = Registry("reply reader")
 READERS.register("rules", RulesReader)
+READERS.register("language-model", "rlpa_env.language_model_reading:language_model_reader")
 
 _RULES_READER = RulesReader()
 
@@ -126,15 +99,6 @@ class ReplyReading:
     sentences: tuple[str, ...]
     signals: ReplySignals
     verdict: ReaderVerdict
-
-    def __post_init__(self) -> None:
-        count = len(self.sentences)
-        scores = len(self.verdict.sentence_scores)
-        if scores not in (0, count):
-            raise ValueError(f"the reader gave {scores} sentence scores for {count} sentences; give one each or none")
-        outside = [index for index in self.verdict.incoherent if not 0 <= index < count]
-        if outside:
-            raise ValueError(f"the reader marked sentences {outside} incoherent, but the reply has {count}")
 
     def __deepcopy__(self, memo: dict[int, object]) -> ReplyReading:
         return self  # immutable all the way down: a snapshot can share it
@@ -178,7 +142,7 @@ def read_reply(
     agent_messages = tuple(message["content"] for message in messages if message["role"] == "assistant")
     revealed = tuple(revealed_fact_ids)
     sentences = split_sentences(reply)
-    verdict = (reader or _RULES_READER).read(sentences)
+    verdict = (reader or _RULES_READER).read(sentences) if sentences else ReaderVerdict()
     if not isinstance(verdict, ReaderVerdict):
         raise TypeError(f"{type(reader).__name__}.read returned {type(verdict).__name__}, expected a ReaderVerdict")
     return ReplyReading(

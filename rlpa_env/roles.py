@@ -30,7 +30,8 @@ from typing import Any, Protocol, runtime_checkable
 
 from rlpa_env.backends.base import ChatBackend
 from rlpa_env.backends.config import resolve_backend
-from rlpa_env.reading import READERS, ReplyReader
+from rlpa_env.reader_verdict import ReplyReader
+from rlpa_env.reading import READERS
 from rlpa_env.registry import Registry
 from rlpa_env.rewards import ALIGNMENT_GRADERS, PROFILE_SCORERS, RESPONSE_JUDGES
 from rlpa_env.rewards.base import AlignmentGrader, ProfileScorer, ResponseJudge

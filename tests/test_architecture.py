@@ -32,12 +32,13 @@ PACKAGES = ("rlpa_env", "agents")
 
 LAYERS: tuple[tuple[str, ...], ...] = (
     # text/parsing/spaces (and the other leaf modules: prompts, the registry, chat backends)
-    ("rlpa_env", "rlpa_env.text", "rlpa_env.vocabulary", "rlpa_env.assertion", "rlpa_env.parsing", "rlpa_env.spaces",
+    ("rlpa_env", "rlpa_env.text", "rlpa_env.vocabulary", "rlpa_env.assertion", "rlpa_env.reader_verdict",
+     "rlpa_env.parsing", "rlpa_env.spaces",
      "rlpa_env.registry",
      "rlpa_env.prompts", "rlpa_env.backends"),
     ("rlpa_env.profiles",),
     # reply analysis and the reading built on it
-    ("rlpa_env.reply_analysis", "rlpa_env.reading"),
+    ("rlpa_env.reply_analysis", "rlpa_env.reading", "rlpa_env.language_model_reading"),
     ("rlpa_env.users", "rlpa_env.rewards"),
     ("rlpa_env.env", "rlpa_env.episode", "rlpa_env.scenarios", "rlpa_env.roles"),
     ("rlpa_env.eval", "rlpa_env.integrations", "rlpa_env.calibration"),

@@ -18,7 +18,6 @@ from rlpa_env.language_model_reading import (
     LanguageModelReader,
     reading_units,
     reorderings,
-    split_sentences,
 )
 
 torch = pytest.importorskip("torch")
@@ -29,6 +28,7 @@ from tiny_lm import tiny_model, tiny_tokenizer  # noqa: E402
 from rlpa_env.backends.embedded import embedded_gguf_path  # noqa: E402
 from rlpa_env.backends.scoring import SequenceScorer, TransformersScorer, assistant_header_ids  # noqa: E402
 from rlpa_env.backends.transformers_backend import TransformersBackend  # noqa: E402
+from rlpa_env.reply_analysis import split_sentences  # noqa: E402
 
 GOLDEN = Path(__file__).parent / "golden"
 REPLY = ("Cooking at home can be really relaxing.", "Do you follow any particular diet?")
@@ -101,7 +101,6 @@ def test_short_sentences_join_the_next_ones_and_a_short_tail_joins_the_last_unit
         "Got it. Cooking at home is relaxing.",
         "Nice! What do you cook? Cool.",
     )
-    assert split_sentences("Got it!  What next?\nSure") == ("Got it!", "What next?", "Sure")
 
 
 def test_a_reply_too_short_to_reorder_is_not_judged_and_counts_as_coherent(tiny_scorer: TransformersScorer) -> None:

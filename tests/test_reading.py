@@ -11,13 +11,8 @@ import pytest
 import rlpa_env  # noqa: F401  (registers the ids)
 from rlpa_env.profiles.bank import ProfileBank
 from rlpa_env.profiles.types import Profile
-from rlpa_env.reading import (
-    PROFILE_RELATIVE_FIELDS,
-    ReaderVerdict,
-    ReplyReading,
-    RulesReader,
-    read_reply,
-)
+from rlpa_env.reader_verdict import ReaderVerdict, UnitReading
+from rlpa_env.reading import PROFILE_RELATIVE_FIELDS, ReplyReading, RulesReader, read_reply
 from rlpa_env.reply_analysis import ReplySignals, addresses_grader, analyze_reply, split_sentences
 from rlpa_env.rewards.alignment import RuleAlignmentGrader
 from rlpa_env.rewards.base import AlignmentGrade, JudgeContext, ResponseScore
@@ -78,10 +73,17 @@ class SpyUser:
 
 @dataclass(frozen=True)
 class FirstSentenceDoubter:
-    """A reader that finds the first sentence incoherent and scores every sentence."""
+    """A reader that finds the first sentence incoherent and the rest coherent, and counts its calls."""
+
+    calls: list[tuple[str, ...]] = field(default_factory=list)
 
     def read(self, sentences: tuple[str, ...]) -> ReaderVerdict:
-        return ReaderVerdict(incoherent=(0,) if sentences else (), sentence_scores=tuple(-1.0 for _ in sentences))
+        self.calls.append(sentences)
+        units = tuple(
+            UnitReading(text, True, -5.0, -6.0, 1.0, -1.0 if index == 0 else 1.0, index != 0)
+            for index, text in enumerate(sentences)
+        )
+        return ReaderVerdict(coherent=False, units=units, lowest_score=-1.0)
 
 
 @pytest.mark.parametrize("judge_sees", ["true", "inferred"])
@@ -103,17 +105,18 @@ def test_the_user_the_judge_and_the_grader_share_one_reading_of_each_step(judge_
     assert judge.contexts[0].reading is reading and grader.contexts[0].reading is reading
     assert (reading.reply, reading.profile) == (reply, env._episode.dialogue.profile)
     assert reading.sentences == ("Hiking sounds fun.", "Where do you usually go?")
-    assert not reading.coherent and reading.verdict.sentence_scores == (-1.0, -1.0)
+    assert not reading.coherent and reading.verdict.incoherent_units == ("Hiking sounds fun.",)
     assert env._episode.dialogue.reading is None  # only set while the user answers
 
 
-def test_an_unparsed_turn_is_read_too_and_the_user_answers_from_that_reading() -> None:
-    user = SpyUser()
-    env = gym.make("RLPA-v0", user=user)
+def test_an_unparsed_turn_is_read_by_the_rules_alone_and_the_user_answers_from_that_reading() -> None:
+    user, reader = SpyUser(), FirstSentenceDoubter()
+    env = gym.make("RLPA-v0", user=user, reader=reader)
     env.reset(seed=4)
     env.step("no tags, just a dog question?")
     (reading,) = user.readings
     assert reading is not None and reading.reply == "no tags, just a dog question?"
+    assert reading.coherent and reader.calls == []  # it earns 0 anyway: no model reads it
 
 
 def test_read_reply_outside_the_env_equals_the_env_reading() -> None:
@@ -153,29 +156,20 @@ def test_fields_outside_the_profile_relative_ones_are_the_same_for_every_profile
             assert len({getattr(signals, name) for signals in readings}) == 1, (reply, name)
 
 
-def test_the_rules_reader_finds_every_sentence_coherent_and_scores_none() -> None:
+def test_the_rules_reader_finds_every_reply_coherent_and_measures_nothing() -> None:
     verdict = RulesReader().read(split_sentences("Hi there. Dog walk colour the! Fine?"))
-    assert verdict == ReaderVerdict() and verdict.coherent and verdict.sentence_scores == ()
+    assert verdict == ReaderVerdict() and verdict.coherent and verdict.units == ()
+
+
+def test_a_reply_without_sentences_is_not_read(bank_profiles: tuple[Profile, ...]) -> None:
+    reader = FirstSentenceDoubter()
+    reading = read_reply("?!", bank_profiles[0], reader=reader)
+    assert reading.coherent and reading.sentences == () and reader.calls == []
 
 
 def test_sentences_keep_their_end_punctuation_and_drop_pieces_without_words() -> None:
     assert split_sentences("Hi there!! How are you?\n... ok") == ("Hi there!!", "How are you?", "ok")
     assert split_sentences("?!") == ()
-
-
-def test_a_verdict_that_does_not_fit_the_sentences_is_refused(bank_profiles: tuple[Profile, ...]) -> None:
-    @dataclass(frozen=True)
-    class Miscounting:
-        verdict: ReaderVerdict
-
-        def read(self, sentences: tuple[str, ...]) -> ReaderVerdict:
-            return self.verdict
-
-    profile = bank_profiles[0]
-    with pytest.raises(ValueError, match="gave 1 sentence scores for 2 sentences"):
-        read_reply("One. Two.", profile, reader=Miscounting(ReaderVerdict(sentence_scores=(1.0,))))
-    with pytest.raises(ValueError, match=r"marked sentences \[2\] incoherent, but the reply has 2"):
-        read_reply("One. Two.", profile, reader=Miscounting(ReaderVerdict(incoherent=(2,))))
 
 
 def test_a_reader_that_returns_no_verdict_is_refused(bank_profiles: tuple[Profile, ...]) -> None:

@@ -15,7 +15,7 @@ from rlpa_env.backends.config import llm_env_kwargs, resolve_backend
 from rlpa_env.backends.openai_backend import OpenAICompatibleBackend
 from rlpa_env.env import RLPAEnv
 from rlpa_env.eval.runner import execution_mode, limit_server_concurrency
-from rlpa_env.reading import ReaderVerdict
+from rlpa_env.reader_verdict import ReaderVerdict
 from rlpa_env.roles import ROLES, Role, TurnSeeded, env_roles
 
 SERVER = "http://127.0.0.1:9/v1"
@@ -80,7 +80,9 @@ def test_every_row_builds_its_default_and_the_env_holds_it_under_the_row_name() 
 
 
 def test_a_role_object_that_misses_its_protocol_is_refused_naming_the_role() -> None:
-    with pytest.raises(TypeError, match=r"reader must be a registered name \(rules\) or a ReplyReader, got int"):
+    with pytest.raises(
+        TypeError, match=r"reader must be a registered name \(language-model, rules\) or a ReplyReader, got int"
+    ):
         ROLES[-1].build(42, None, None)
     with pytest.raises(TypeError, match=r"response_judge must be .* ResponseJudge, got object"):
         RLPAEnv(response_judge=object())
