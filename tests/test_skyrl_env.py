@@ -9,6 +9,8 @@ import pytest
 
 skyrl_gym = pytest.importorskip("skyrl_gym", reason="needs the skyrl extra: pip install -e '.[skyrl]'")
 
+from omegaconf import OmegaConf  # noqa: E402  (a skyrl-gym dependency: SkyRL passes env_config as a DictConfig)
+
 from agents.baselines import HeuristicAgent  # noqa: E402
 from rlpa_env.env import public_info  # noqa: E402
 from rlpa_env.integrations.skyrl_env import RLPASkyRLEnv  # noqa: E402
@@ -38,8 +40,8 @@ def _in_process(seed: int, scenario: str | None = None) -> list[tuple[str, float
 
 
 def _through_shim(seed: int, **extras: Any) -> list[tuple[str, float | None, bool]]:
-    """The same, stepped through ``skyrl_gym.make("rlpa", ...)`` as SkyRL's generator steps it."""
-    env = skyrl_gym.make("rlpa", env_config=CONFIG, extras=_row(seed, **extras))
+    """The same, stepped through ``skyrl_gym.make("rlpa", ...)`` as SkyRL's generator steps it (config a DictConfig)."""
+    env = skyrl_gym.make("rlpa", env_config=OmegaConf.create(CONFIG), extras=_row(seed, **extras))
     agent = HeuristicAgent()
     agent.reset(seed=seed)
     chat, info = env.init(SYSTEM)
