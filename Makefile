@@ -26,7 +26,8 @@ $(VENV)/.llamacpp: scripts/install-llama-cpp.sh $(VENV)/.core
 
 # The remaining test extras (the sentence encoder, ...); llama.cpp is already there at the pinned version.
 # `all` includes `serve` (openenv-core 0.3.0, for `rlpa-env serve` and tests/test_serve.py) and `verifiers`
-# (verifiers 0.4.0, for tests/test_verifiers_env.py; it moves openai to 2.x, which the package accepts).
+# (verifiers 0.4.0, for tests/test_verifiers_env.py; it moves openai to 2.x, which the package accepts),
+# `gem` (gem-llm 0.1.0) and `skyrl` (skyrl-gym 0.4.0), for tests/test_gem_env.py and tests/test_skyrl_env.py.
 # verl 0.7.1 (the last release with verl.interactions.base) without its dependencies: the tests check the
 # verl adapter against its real BaseInteraction, and its dependencies (ray, numpy<2) would replace this venv's.
 $(VENV)/.full: $(VENV)/.llamacpp
