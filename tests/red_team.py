@@ -1,27 +1,32 @@
 """Red-team agents that try to game RLPA's rewards without reading the user, and the results table.
 
 Each agent is one exploit from issue 8's table or found since; ``tests/test_red_team.py`` asserts
-that every one of them stays low. Run this file to print the table the README quotes
-(RLPA-Test-v0, seeds 0..199 by default; about a minute per 200 episodes and agent):
+that every one of them stays low. The language attacks (salad, scrambles, other languages, a reply
+meant for another user, hedged and contradicting oracles) play ``RLPA-Test-v1``, where the
+language-model reader is on. Run this file to print the tables the README quotes (RLPA-Test-v0,
+seeds 0..199 by default, about a minute per 200 episodes and agent; RLPA-Test-v1 on fewer seeds,
+since every new sentence costs forward passes):
 
-    PYTHONPATH=. python tests/red_team.py [--episodes 200]
+    PYTHONPATH=. python tests/red_team.py [--episodes 200] [--language-episodes 20]
 """
 
 from __future__ import annotations
 
 import argparse
-from collections.abc import Mapping, Sequence
+import zlib
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, ClassVar
 
 import numpy as np
 
-from agents.baselines import HeuristicAgent, RandomAgent
+from agents.baselines import HeuristicAgent, OracleAgent, RandomAgent
 from rlpa_env.env import public_info
 from rlpa_env.eval import ShiftComparison, evaluate, shift_comparison
 from rlpa_env.eval.report import Report
 from rlpa_env.parsing import format_turn, parse_turn
 from rlpa_env.profiles.bank import ProfileBank
 from rlpa_env.profiles.types import Fact, Profile
+from rlpa_env.reply_analysis import split_sentences
 from rlpa_env.rewards.lexical import LexicalProfileScorer
 from rlpa_env.scenarios import SCENARIOS
 from rlpa_env.text import STOPWORDS, tokens
@@ -185,6 +190,174 @@ class KeywordStuffingAgent:
         return format_turn([], self.reply)
 
 
+def _rng(text: str) -> np.random.Generator:
+    """A generator seeded by ``text``, so every rewrite is a pure function of the reply."""
+    return np.random.default_rng(zlib.crc32(text.encode("utf-8")))
+
+
+def _is_stop_word(token: str) -> bool:
+    return token.lower().strip(".,!?;:'\"") in STOPWORDS
+
+
+def salad_without_stop_words(reply: str) -> str:
+    """The reply's words, stop words dropped, shuffled into one line (the issue's salad)."""
+    words = [w for w in reply.split() if not _is_stop_word(w)] or reply.split()
+    words = [words[i] for i in _rng(reply).permutation(len(words))]
+    return " ".join(words)[:1].upper() + " ".join(words)[1:].rstrip(".!?,") + "?"
+
+
+def salad_of_all_words(reply: str) -> str:
+    """Every word of each sentence shuffled within it (stop words kept, sentence count kept)."""
+    rng = _rng(reply)
+    shuffled = []
+    for sentence in split_sentences(reply):
+        words = sentence.rstrip(".!?").split()
+        text = " ".join(words[i] for i in rng.permutation(len(words)))
+        shuffled.append(text[:1].upper() + text[1:] + sentence[len(sentence.rstrip(".!?")) :])
+    return " ".join(shuffled)
+
+
+def one_adjacent_swap(reply: str) -> str:
+    """Two neighbouring words swapped in every sentence of four words or more (a partial shuffle)."""
+    rng = _rng(reply)
+    out = []
+    for sentence in split_sentences(reply):
+        words = sentence.split()
+        if len(words) >= 4:
+            i = int(rng.integers(len(words) - 2))
+            words[i], words[i + 1] = words[i + 1], words[i]
+        out.append(" ".join(words))
+    return " ".join(out)
+
+
+def function_words_dropped(reply: str) -> str:
+    """The reply with every stop word removed, order kept (telegraphese)."""
+    return " ".join(w for w in reply.split() if not _is_stop_word(w)) or reply
+
+
+def clause_repeated_in_disguise(reply: str) -> str:
+    """The reply with its first sentence said again behind a filler ("Honestly, ...")."""
+    first = split_sentences(reply)[0].rstrip(".!?")
+    return f"{reply} Honestly, {first[:1].lower()}{first[1:]}!"
+
+
+NON_ENGLISH_REPLIES: tuple[str, ...] = (
+    "Qué bien, me encanta hablar contigo. ¿Qué sueles hacer los fines de semana?",
+    "Das klingt wirklich gemütlich. Was machst du am liebsten in deiner Freizeit?",
+    "Ça a l'air sympa comme journée. Tu as prévu quelque chose pour ce soir ?",
+)
+"""Fluent replies in other languages (the user speaks English)."""
+
+
+class RewrittenHeuristicAgent(HeuristicAgent):
+    """The heuristic agent's turn with its reply rewritten by ``rewrite`` (its profile lines kept)."""
+
+    def __init__(self, rewrite: Callable[[str], str]) -> None:
+        super().__init__()
+        self.rewrite = rewrite
+
+    def act(self, observation: str, info: Mapping[str, Any]) -> str:
+        """The heuristic turn with the reply rewritten."""
+        turn = parse_turn(super().act(observation, info))
+        return format_turn(turn.traits, self.rewrite(turn.response))
+
+
+class NonEnglishAgent(HeuristicAgent):
+    """The heuristic agent's profile lines with a fluent reply in another language."""
+
+    def act(self, observation: str, info: Mapping[str, Any]) -> str:
+        """The heuristic's traits and one of ``NON_ENGLISH_REPLIES`` by turn."""
+        turn = parse_turn(super().act(observation, info))
+        return format_turn(turn.traits, NON_ENGLISH_REPLIES[int(info.get("turn", 0)) % len(NON_ENGLISH_REPLIES)])
+
+
+class AnotherUsersReplyAgent:
+    """Replies as if talking to another user: names a fixed train-split profile's likes every turn."""
+
+    def __init__(self) -> None:
+        other = ProfileBank.default().split("train")[0]
+        likes = [fact.value for fact in other.facts if fact.kind == "like"][:2]
+        self.reply = f"Since you love {' and '.join(likes)}, this weekend could be a treat. What are you planning?"
+
+    def reset(self, seed: int | None = None) -> None:
+        """Nothing to forget."""
+
+    def act(self, observation: str, info: Mapping[str, Any]) -> str:
+        """The other user's reply, whatever this user said."""
+        return format_turn([], self.reply)
+
+
+HEDGE_FRAMES: tuple[str, ...] = (
+    "unclear whether {text}",
+    "either {text} or the opposite",
+    "{text}?",
+    "{text} (unconfirmed)",
+    "{text} -- just a guess",
+    "could be that {text}",
+    "{text} (50% chance)",
+    "{text}, or so I think",
+    "no idea if {text}",
+    "{text}, allegedly",
+    "{text} 3:1",
+)
+"""The issue's hedged forms and some no word list names."""
+
+
+class HedgingOracleAgent(OracleAgent):
+    """The oracle's turn with every true fact written hedged (one frame per line, in turn)."""
+
+    def act(self, observation: str, info: Mapping[str, Any]) -> str:
+        """The oracle's reply with its profile lines hedged."""
+        turn = parse_turn(super().act(observation, info))
+        lines = [HEDGE_FRAMES[i % len(HEDGE_FRAMES)].format(text=t) for i, t in enumerate(turn.traits)]
+        return format_turn(lines, turn.response)
+
+
+class ContradictingOracleAgent(OracleAgent):
+    """The oracle's profile lines with a reply that recalls the user's likes as dislikes."""
+
+    def act(self, observation: str, info: Mapping[str, Any]) -> str:
+        """The oracle's traits and "Since you can't stand <a like>, ..." naming a true like."""
+        turn = parse_turn(super().act(observation, info))
+        likes = [f["value"] for f in info["privileged"]["profile"]["facts"] if f["kind"] == "like"]
+        reply = f"Since you can't stand {likes[int(info.get('turn', 0)) % len(likes)]}, let's skip it. What else?"
+        return format_turn(turn.traits, reply)
+
+
+LANGUAGE_ENV = "RLPA-Test-v1"
+
+
+def language_agents() -> dict[str, tuple[Any, bool]]:
+    """The agents that attack the reading of language, each with whether it needs privileged info."""
+    rewrites: dict[str, Callable[[str], str]] = {
+        "salad, stop words dropped": salad_without_stop_words,
+        "salad, all words shuffled": salad_of_all_words,
+        "partial shuffle (one adjacent swap per sentence)": one_adjacent_swap,
+        "function words dropped": function_words_dropped,
+        "first clause repeated in disguise": clause_repeated_in_disguise,
+    }
+    agents: dict[str, tuple[Any, bool]] = {name: (RewrittenHeuristicAgent(f), False) for name, f in rewrites.items()}
+    agents["non-English reply"] = (NonEnglishAgent(), False)
+    agents["a reply about another user"] = (AnotherUsersReplyAgent(), False)
+    agents["oracle with hedged lines"] = (HedgingOracleAgent(), True)
+    agents["oracle recalling likes as dislikes"] = (ContradictingOracleAgent(), True)
+    return agents
+
+
+def language_results(episodes: int = 20, seed: int = 0) -> dict[str, dict[str, float]]:
+    """Summaries on ``LANGUAGE_ENV`` (the language-model reader on) of the baselines and the language attacks."""
+    rows = {
+        name: summarise(evaluate(name, env_id=LANGUAGE_ENV, episodes=episodes, seed=seed, progress=False))
+        for name in ("heuristic", "oracle")
+    }
+    for name, (agent, privileged) in language_agents().items():
+        report = evaluate(
+            agent, env_id=LANGUAGE_ENV, episodes=episodes, seed=seed, progress=False, privileged_info=privileged
+        )
+        rows[name] = summarise(report)
+    return rows
+
+
 def red_team_agents() -> dict[str, Any]:
     """Every exploit agent by name (the table's rows after the baselines)."""
     agents: dict[str, Any] = {
@@ -274,12 +447,9 @@ def shift_results(episodes: int = 200, seed: int = 0) -> ShiftComparison:
     return comparison
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--episodes", type=int, default=200)
-    args = parser.parse_args()
-    rows = results(args.episodes)
-    print(f"RLPA-Test-v0, {args.episodes} episodes, seeds 0..{args.episodes - 1}\n")
+def print_table(title: str, rows: Mapping[str, Mapping[str, float]]) -> None:
+    """``rows`` as the markdown table the README quotes, under ``title``."""
+    print(f"{title}\n")
     print("| agent | return | final F1 | response pass | mean AL | AL(K) - AL(1) [95% CI] |")
     print("|---|---|---|---|---|---|")
     for name, row in rows.items():
@@ -287,6 +457,17 @@ def main() -> None:
         print(
             f"| {name} | {row['return']:.2f} | {row['final_f1']:.3f} | {row['pass']:.3f} | {row['al']:.1f} | {gain} |"
         )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--episodes", type=int, default=200)
+    parser.add_argument("--language-episodes", type=int, default=20, help="episodes per row on RLPA-Test-v1")
+    args = parser.parse_args()
+    print_table(f"RLPA-Test-v0, {args.episodes} episodes, seeds 0..{args.episodes - 1}", results(args.episodes))
+    n = args.language_episodes
+    print()
+    print_table(f"{LANGUAGE_ENV} (language-model reader), {n} episodes, seeds 0..{n - 1}", language_results(n))
     print("\nPreference shift (heuristic, RLPA-Test-v0 preference-shift vs standard, same seeds):")
     comparison = shift_results(args.episodes)
     for name, value in vars(comparison).items():

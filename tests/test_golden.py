@@ -1,7 +1,8 @@
 """Golden episodes: fixed agents and seeds must replay byte-for-byte.
 
 Regenerate after an intended behaviour change with ``RLPA_UPDATE_GOLDEN=1 pytest tests/test_golden.py``
-and review the diff of ``tests/golden/*.json`` like code.
+and review the diff of ``tests/golden/*.json`` like code. ``v1_*.json`` are episodes of ``RLPA-Test-v1``
+(the language-model reader on; slow).
 """
 
 from __future__ import annotations
@@ -18,10 +19,13 @@ from agents import AGENTS, run_episode
 
 GOLDEN_DIR = Path(__file__).parent / "golden"
 CASES = [("random", 0), ("random", 1), ("heuristic", 0), ("heuristic", 1), ("heuristic", 2), ("oracle", 3)]
+V1_CASES = [("heuristic", 0), ("heuristic", 1), ("oracle", 3)]
+"""Episodes of RLPA-Test-v1, read by the language-model reader (``tests/test_language_model_reading.py``
+checks that none of their replies is decided within the reader's margin, so another CPU replays them too)."""
 
 
-def _episode_json(agent_name: str, seed: int) -> str:
-    env = gym.make("RLPA-Test-v0", privileged_info=agent_name == "oracle")
+def _episode_json(agent_name: str, seed: int, env_id: str = "RLPA-Test-v0") -> str:
+    env = gym.make(env_id, privileged_info=agent_name == "oracle")
     episode = run_episode(env, AGENTS.make(agent_name), seed=seed).to_dict()
     for turn in episode["turns"]:
         del turn["wall_time_s"]
@@ -32,6 +36,18 @@ def _episode_json(agent_name: str, seed: int) -> str:
 def test_golden_episode_replays_exactly(agent_name: str, seed: int) -> None:
     path = GOLDEN_DIR / f"{agent_name}_seed{seed}.json"
     actual = _episode_json(agent_name, seed)
+    if os.environ.get("RLPA_UPDATE_GOLDEN"):
+        path.write_text(actual, encoding="utf-8")
+    assert path.exists(), f"{path} is missing; run with RLPA_UPDATE_GOLDEN=1 to create it"
+    assert actual == path.read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(1200)
+@pytest.mark.parametrize(("agent_name", "seed"), V1_CASES)
+def test_golden_v1_episode_replays_exactly(agent_name: str, seed: int) -> None:
+    path = GOLDEN_DIR / f"v1_{agent_name}_seed{seed}.json"
+    actual = _episode_json(agent_name, seed, "RLPA-Test-v1")
     if os.environ.get("RLPA_UPDATE_GOLDEN"):
         path.write_text(actual, encoding="utf-8")
     assert path.exists(), f"{path} is missing; run with RLPA_UPDATE_GOLDEN=1 to create it"
