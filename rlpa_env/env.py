@@ -21,8 +21,9 @@ from rlpa_env.profiles.aloe import inferred_profile
 from rlpa_env.profiles.bank import ProfileBank
 from rlpa_env.profiles.io import load_jsonl
 from rlpa_env.profiles.types import Fact, Profile
-from rlpa_env.reader_verdict import ReplyReader
+from rlpa_env.reader_verdict import BatchReader, ReplyReader
 from rlpa_env.reading import ReplyReading, read_reply
+from rlpa_env.reply_analysis import split_sentences
 from rlpa_env.rewards.base import (
     AlignmentGrader,
     JudgeContext,
@@ -379,6 +380,22 @@ class RLPAEnv(gym.Env[str, str]):
             print(text)
             return None
         return text
+
+    def read_ahead(self, turns: Sequence[str]) -> None:
+        """Read the replies of ``turns`` (candidate actions) with the env's reader in one batch.
+
+        For trainers that score several candidates per state (best-of-n, GRPO groups): the coming
+        ``step`` calls then find the verdicts in the reader's cache, and one forward pass serves the
+        whole group. Only a ``BatchReader`` reads ahead (the ``"rules"`` reader has nothing to
+        batch); turns that do not parse are skipped, as ``step`` does not read them with the reader.
+        Envs of one process share the ``"language-model"`` reader, so one env can read ahead for all.
+        Nothing about the episode changes.
+        """
+        if not isinstance(self.reader, BatchReader):
+            return
+        replies = [split_sentences(parsed.response) for turn in turns if (parsed := self._parse(turn)[0]) is not None]
+        if replies := [sentences for sentences in replies if sentences]:
+            self.reader.read_many(replies)
 
     # -- state snapshots -----------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ can return them without importing the registry that names it.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
@@ -63,3 +64,12 @@ class ReplyReader(Protocol):
         ...
 
 
+
+
+@runtime_checkable
+class BatchReader(ReplyReader, Protocol):
+    """A ``ReplyReader`` that can also read many replies in one batch (and remember the verdicts)."""
+
+    def read_many(self, replies: Sequence[Sequence[str]]) -> list[ReaderVerdict]:
+        """The verdicts on ``replies`` (each a sequence of sentences), in order."""
+        ...

@@ -236,3 +236,33 @@ def test_a_snapshot_shares_the_immutable_reading(bank_profiles: tuple[Profile, .
 
     reading = read_reply("Hello there.", bank_profiles[0])
     assert copy.deepcopy(reading) is reading
+
+
+@dataclass(frozen=True)
+class CountingBatchReader:
+    """A batch reader that finds every reply coherent and records what it was asked, one call at a time."""
+
+    batches: list[list[tuple[str, ...]]] = field(default_factory=list)
+    singles: list[tuple[str, ...]] = field(default_factory=list)
+
+    def read(self, sentences: tuple[str, ...]) -> ReaderVerdict:
+        self.singles.append(sentences)
+        return ReaderVerdict()
+
+    def read_many(self, replies: list[tuple[str, ...]]) -> list[ReaderVerdict]:
+        self.batches.append(list(replies))
+        return [ReaderVerdict() for _ in replies]
+
+
+def test_read_ahead_reads_the_parsed_candidates_in_one_batch_and_changes_nothing() -> None:
+    reader = CountingBatchReader()
+    env = gym.make("RLPA-v0", reader=reader).unwrapped
+    env.reset(seed=6)
+    before = env.get_state()
+    turns = [_turn("- likes tea", "Tea is lovely. Do you drink it daily?"), "no tags at all", _turn("- x", "Hm. Nice!")]
+    env.read_ahead(turns)
+    assert reader.batches == [[("Tea is lovely.", "Do you drink it daily?"), ("Hm.", "Nice!")]]
+    assert env.get_state().episode.dialogue.messages == before.episode.dialogue.messages
+    env_without_batches = gym.make("RLPA-v0").unwrapped  # the rules reader has nothing to batch
+    env_without_batches.reset(seed=6)
+    env_without_batches.read_ahead(turns)

@@ -162,6 +162,17 @@ class _Branch:
     groups: list[TurnGroup]
 
 
+def _read_ahead(active: Sequence[_Branch], candidates: Sequence[Any], num_candidates: int) -> None:
+    """Let each distinct reader of the active envs read all its candidates' replies in one batch."""
+    by_reader: dict[int, tuple[Any, list[str]]] = {}
+    for index, branch in enumerate(active):
+        core = branch.env.unwrapped
+        turns = [c.messages[-1]["content"] for c in candidates[index * num_candidates : (index + 1) * num_candidates]]
+        by_reader.setdefault(id(core.reader), (core, []))[1].extend(turns)
+    for core, turns in by_reader.values():
+        core.read_ahead(turns)
+
+
 def collect_branching(
     agent: TransformersAgent, envs: Sequence[gym.Env], seeds: Sequence[int | None], num_candidates: int
 ) -> tuple[list[EpisodeRollout], list[TurnGroup]]:
@@ -182,6 +193,7 @@ def collect_branching(
     while active:
         candidates = [branch.history.copy() for branch in active for _ in range(num_candidates)]
         agent.generate(candidates, turn_seed(seeds[0], turn))
+        _read_ahead(active, candidates, num_candidates)
         still_active = []
         for index, branch in enumerate(active):
             own = candidates[index * num_candidates : (index + 1) * num_candidates]
