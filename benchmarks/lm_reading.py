@@ -5,14 +5,13 @@
    replies again: cache hits only).
 2. **Batched vs unbatched.** The same replies' units scored by one ``read_many`` call against one
    ``read`` per reply, both cold: units/s (a unit is a sentence, with its reorderings).
-3. **Heuristic + env.** Steps/s of ``HeuristicAgent`` on ``RLPA-Test-v0`` (``--episodes``
-   episodes) with the env alone, and with the reader reading each reply with a warm cache (filled
-   beforehand from the same episodes). The reader is called beside ``env.step`` here; the env does
-   not call it yet.
+3. **Heuristic + env.** Steps/s of ``HeuristicAgent`` (``--episodes`` episodes, seeds from 0) on
+   ``RLPA-Test-v0`` (the rules reader) and on ``RLPA-Test-v1`` with a fresh language-model reader:
+   cold (its first pass over the episodes) and warm (the same episodes again: template sentences
+   repeat, so a long run is mostly warm).
 4. **Share of a branching rollout step.** ``agents.train.rollouts.collect_branching`` with the
-   embedded policy (``--envs`` envs, ``--candidates`` candidates, ``--turns`` turns, ``--max-tokens``),
-   against reading every candidate's reply (the ``<response>`` block, or the whole completion when the
-   turn does not parse) cold, one ``read_many`` per turn over all envs and candidates.
+   embedded policy on ``RLPA-v1`` (``--envs`` envs, ``--candidates`` candidates, ``--turns`` turns,
+   ``--max-tokens``): the seconds the reader's model spent, against the whole collection.
 
 Example::
 
@@ -23,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import time
+from collections.abc import Sequence
 
 import gymnasium as gym
 
@@ -30,56 +30,45 @@ import rlpa_env  # noqa: F401  (registers the ids)
 from agents.baselines import HeuristicAgent
 from agents.hf import TransformersAgent
 from agents.train.rollouts import collect_branching
-from rlpa_env.backends.scoring import TransformersScorer
+from rlpa_env.backends.scoring import SequenceScorer, TransformersScorer
 from rlpa_env.backends.transformers_backend import TransformersBackend
+from rlpa_env.episode import run_episode
 from rlpa_env.language_model_reading import CoherenceSettings, LanguageModelReader
-from rlpa_env.parsing import TurnFormatError, parse_turn
 from rlpa_env.reply_analysis import split_sentences
 
 
-def heuristic_replies(episodes: int) -> list[list[str]]:
-    """Per episode, the heuristic's replies on ``RLPA-Test-v0`` (seeds ``0..episodes-1``)."""
-    out = []
+class TimedScorer:
+    """A ``SequenceScorer`` that adds up the seconds the scorer it wraps spends."""
+
+    def __init__(self, scorer: SequenceScorer) -> None:
+        self.scorer = scorer
+        self.model_name = scorer.model_name
+        self.seconds = 0.0
+
+    def token_logprobs(self, texts: Sequence[str]) -> list[tuple[float, ...]]:
+        """The wrapped scorer's log-probs, timed."""
+        start = time.perf_counter()
+        try:
+            return self.scorer.token_logprobs(texts)
+        finally:
+            self.seconds += time.perf_counter() - start
+
+
+def heuristic_replies(episodes: int) -> list[str]:
+    """The distinct replies of the heuristic agent on ``RLPA-Test-v0`` (seeds ``0..episodes-1``)."""
+    replies: dict[str, None] = {}
     for seed in range(episodes):
-        env = gym.make("RLPA-Test-v0")
-        agent = HeuristicAgent()
-        agent.reset(seed)
-        observation, info = env.reset(seed=seed)
-        replies, done = [], False
-        while not done:
-            action = agent.act(observation, info)
-            replies.append(parse_turn(action).response)
-            observation, _, terminated, truncated, info = env.step(action)
-            done = terminated or truncated
-        out.append(replies)
-    return out
+        episode = run_episode(gym.make("RLPA-Test-v0"), HeuristicAgent(), seed=seed)
+        replies.update(dict.fromkeys(m["content"] for m in episode.messages if m["role"] == "assistant"))
+    return list(replies)
 
 
-def env_steps_per_second(episodes: int, reader: LanguageModelReader | None) -> float:
-    """Heuristic + env steps/s, reading every reply with ``reader`` when one is given."""
+def env_steps_per_second(env_id: str, episodes: int, **env_kwargs: object) -> float:
+    """Heuristic + env steps/s on ``env_id`` over seeds ``0..episodes-1``."""
     steps, start = 0, time.perf_counter()
     for seed in range(episodes):
-        env = gym.make("RLPA-Test-v0")
-        agent = HeuristicAgent()
-        agent.reset(seed)
-        observation, info = env.reset(seed=seed)
-        done = False
-        while not done:
-            action = agent.act(observation, info)
-            if reader is not None:
-                reader.read(split_sentences(parse_turn(action).response))
-            observation, _, terminated, truncated, info = env.step(action)
-            done = terminated or truncated
-            steps += 1
+        steps += len(run_episode(gym.make(env_id, **env_kwargs), HeuristicAgent(), seed=seed).turns)
     return steps / (time.perf_counter() - start)
-
-
-def reply_of(completion: str) -> str:
-    """The ``<response>`` block of a turn, or the whole completion when the turn does not parse."""
-    try:
-        return parse_turn(completion).response
-    except TurnFormatError:
-        return completion
 
 
 def main() -> None:
@@ -100,9 +89,7 @@ def main() -> None:
     scorer.token_logprobs(["Warm up the model."])
     print(f"{settings}; threads={args.threads}; model load {time.perf_counter() - start:.1f} s")
 
-    episodes = heuristic_replies(args.episodes)
-    unique = list(dict.fromkeys(r for episode in episodes for r in episode))
-    sample = [split_sentences(r) for r in unique[: args.replies]]
+    sample = [split_sentences(r) for r in heuristic_replies(args.episodes)[: args.replies]]
     reader = LanguageModelReader(scorer, settings=settings)
     start = time.perf_counter()
     verdicts = [reader.read(sentences) for sentences in sample]
@@ -124,32 +111,26 @@ def main() -> None:
     print(f"| units/s unbatched (one reply per call) | {units / unbatched:.1f} |")
     print(f"| units/s batched (one read_many) | {units / batched:.1f} |")
 
-    plain = env_steps_per_second(args.episodes, None)
-    reader.read_many([split_sentences(r) for r in unique])  # fill the cache with the rest of the episodes
-    with_reader = env_steps_per_second(args.episodes, reader)
-    print(f"| heuristic + env, rules only: steps/s | {plain:.0f} |")
-    print(f"| heuristic + env + warm reader: steps/s | {with_reader:.0f} |")
+    plain = env_steps_per_second("RLPA-Test-v0", args.episodes)
+    env_reader = LanguageModelReader(scorer, settings=settings)
+    cold = env_steps_per_second("RLPA-Test-v1", args.episodes, reader=env_reader)
+    warm_steps = env_steps_per_second("RLPA-Test-v1", args.episodes, reader=env_reader)
+    print(f"| heuristic + RLPA-Test-v0 (rules reader): steps/s | {plain:.0f} |")
+    print(f"| heuristic + RLPA-Test-v1, reader cold: steps/s | {cold:.1f} ({cold / plain:.4f}x) |")
+    print(f"| heuristic + RLPA-Test-v1, reader warm: steps/s | {warm_steps:.0f} ({warm_steps / plain:.2f}x) |")
 
     agent = TransformersAgent(TransformersBackend(n_threads=args.threads), max_tokens=args.max_tokens, temperature=1.0)
-    envs = [gym.make("RLPA-v0", max_turns=args.turns) for _ in range(args.envs)]
+    timed = TimedScorer(scorer)
+    rollout_reader = LanguageModelReader(timed, settings=settings)
+    envs = [gym.make("RLPA-v1", max_turns=args.turns, reader=rollout_reader) for _ in range(args.envs)]
     start = time.perf_counter()
     _, groups = collect_branching(agent, envs, list(range(args.envs)), args.candidates)
     collect = time.perf_counter() - start
-    cold_reader = LanguageModelReader(scorer, settings=settings)
-    by_turn: dict[int, list[list[str]]] = {}
-    for group in groups:
-        by_turn.setdefault(group.turn, []).extend(
-            list(split_sentences(reply_of(text))) or ["(empty)"] for text in group.texts
-        )
-    start = time.perf_counter()
-    for replies in by_turn.values():
-        cold_reader.read_many(replies)
-    reading = time.perf_counter() - start
-    steps = sum(len(replies) for replies in by_turn.values())
-    print(f"| collect_branching ({args.envs} envs x {args.candidates} candidates, {len(by_turn)} turns): s | "
-          f"{collect:.1f} |")  # fmt: skip
-    print(f"| reading its {steps} replies cold, one read_many per turn: s | {reading:.1f} |")
-    print(f"| reading / (collect + reading) | {reading / (collect + reading):.1%} |")
+    print(
+        f"| collect_branching on RLPA-v1 ({args.envs} envs x {args.candidates} candidates, {len(groups)} groups): s "
+        f"| {collect:.1f} |"
+    )
+    print(f"| of which the reader's model: s | {timed.seconds:.1f} ({timed.seconds / collect:.1%}) |")
 
 
 if __name__ == "__main__":

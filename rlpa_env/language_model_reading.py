@@ -34,8 +34,9 @@ with a causal LM (by default the embedded SmolLM2-135M-Instruct through
 - **The reply.** A reply is incoherent when at least one of its judged units is (``max_incoherent
   = 0``): one salad sentence hidden among good ones still fails. Allowing one bad unit let 26% of
   stop-word-free salad replies through, against 4% with none allowed.
-- **Defaults**, measured with ``benchmarks/lm_reading_red_team.py`` on ``RLPA-Test-v0`` (200
-  heuristic and 200 oracle replies, 50 of each salad variant): contrast 0.5 and floor -8.0 judge
+- **Defaults**, chosen on ``RLPA-Test-v0`` replies (200 heuristic and 200 oracle replies of seeds
+  0..19, 50 salad variants of each kind; ``tests/red_team.py`` plays the same attacks as agents
+  against ``RLPA-Test-v1``): contrast 0.5 and floor -8.0 judge
   0.5% of heuristic and 2% of oracle replies incoherent (each one a real slip: interests that are
   not interests, attribute lists as hobbies), and 96% of stop-word-free salad and 100% of full
   salad. 4 orders per unit; the margin of 0.05 nats/token is thousands of times the ~1e-5 by which
