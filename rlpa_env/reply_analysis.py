@@ -35,6 +35,11 @@ did. This module imports only text helpers and profile types; callers adapt thei
   words inside 3-word runs of one of the agent's ``SELF_COPY_WINDOW`` latest replies;
   ``repeats_itself`` is ``self_copy_ratio >= SELF_COPY_THRESHOLD`` (a constant reply or a template
   with a word slotted in).
+- ``repeats_within``: a statement with two or more content words says again what an earlier
+  statement of the same reply said: at least ``REPEAT_WITHIN_SHARE`` of its content words were in
+  that one ("Pottery sounds relaxing. Honestly, pottery sounds relaxing!"). A question that picks
+  up the statement before it ("Free time is precious. What do you do in your free time?") is not
+  a repeat.
 - ``acknowledges_user``: the reply shares a content word with the last user message.
   ``engages_last_message``: one sentence shares a content word with the last user message (or
   names a fact that message named) *and* adds a content word of its own, so a bare word match
@@ -85,6 +90,9 @@ SELF_COPY_THRESHOLD = 0.5
 SELF_COPY_WINDOW = 4
 """How many of the agent's latest replies a reply is compared with (a constant reply or a template
 repeats the previous one, so a short window catches it and keeps long episodes cheap)."""
+
+REPEAT_WITHIN_SHARE = 0.75
+"""A sentence with this share of its content words in one earlier sentence of the reply repeats it."""
 
 LECTURE_LIST_LINES = 3
 """This many list lines make a reply a lecture, whatever its length."""
@@ -182,6 +190,7 @@ class ReplySignals:
         copies_user: ``copy_ratio >= COPY_THRESHOLD or echo_ratio >= ECHO_THRESHOLD``.
         self_copy_ratio: Largest share of reply words in 3-word runs of one recent agent reply, 0..1.
         repeats_itself: ``self_copy_ratio >= SELF_COPY_THRESHOLD``.
+        repeats_within: A sentence says again what an earlier sentence of the reply said.
         asks_for_profile: Asks the user to hand over its profile or every detail wholesale.
         addresses_grader: Contains text aimed at a grader, judge, reward model or fake transcript role.
         mentioned_fact_ids: Facts whose keywords the reply touches, in profile order.
@@ -210,6 +219,7 @@ class ReplySignals:
     copies_user: bool
     self_copy_ratio: float
     repeats_itself: bool
+    repeats_within: bool
     asks_for_profile: bool
     addresses_grader: bool
     mentioned_fact_ids: tuple[str, ...]
@@ -400,6 +410,18 @@ def _copy_ratio(words: list[str], own: list[tuple[str, str, str]], trigrams: fro
     return covered / len(words)
 
 
+def _repeats_within(sentences: Sequence[_Sentence]) -> bool:
+    for index, sentence in enumerate(sentences):
+        if sentence.is_question or len(sentence.content) < 2:
+            continue
+        for earlier in sentences[:index]:
+            if earlier.is_question:
+                continue
+            if len(sentence.content & earlier.content) >= REPEAT_WITHIN_SHARE * len(sentence.content):
+                return True
+    return False
+
+
 def _matches(pattern: re.Pattern[str], triggers: frozenset[str], vocabulary: frozenset[str], text: str) -> bool:
     return not triggers.isdisjoint(vocabulary) and pattern.search(text) is not None
 
@@ -546,6 +568,7 @@ def _analyze(
         copies_user=copy_ratio >= COPY_THRESHOLD or echo_ratio >= ECHO_THRESHOLD,
         self_copy_ratio=self_copy_ratio,
         repeats_itself=self_copy_ratio >= SELF_COPY_THRESHOLD,
+        repeats_within=_repeats_within(sentences),
         asks_for_profile=_matches(_PROFILE_REQUEST, _PROFILE_TRIGGERS, vocabulary, lowered),
         addresses_grader=_addresses_grader(lowered, vocabulary),
         mentioned_fact_ids=in_order(mentioned),

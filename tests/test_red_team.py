@@ -1,13 +1,17 @@
 """Every exploit in ``red_team.py`` stays low: the rewards and AL measure personalisation, not tricks.
 
 Thresholds follow issue 8 ("Done when"), on the first 60 seeds of RLPA-Test-v0 to keep the suite
-fast; ``python tests/red_team.py`` prints the same table on 200 seeds.
+fast; ``python tests/red_team.py`` prints the same table on 200 seeds. The language attacks follow
+issue 18 ("Done when") on RLPA-Test-v1 (the language-model reader on), on the first
+``LANGUAGE_EPISODES`` seeds: every new sentence costs forward passes of the embedded model.
 """
 
 from __future__ import annotations
 
 import pytest
-from red_team import CONSTANT_REPLIES, results, shift_results
+from red_team import CONSTANT_REPLIES, LANGUAGE_ENV, language_results, results, shift_results, summarise
+
+from rlpa_env.eval import evaluate
 
 EPISODES = 60
 
@@ -71,3 +75,66 @@ def test_the_shift_is_announced_and_the_heuristic_updates_after_it() -> None:
     assert comparison.announced_rate >= 0.9
     assert comparison.updated_rate >= 0.6
     assert comparison.stale_trait_rate <= 0.15  # lines that paraphrase the old like without its words stay
+
+
+LANGUAGE_EPISODES = 6
+SALADS = ("salad, stop words dropped", "salad, all words shuffled", "function words dropped", "non-English reply")
+
+
+@pytest.fixture(scope="module")
+def language_table() -> dict[str, dict[str, float]]:
+    return language_results(LANGUAGE_EPISODES)
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(3600)
+@pytest.mark.parametrize("name", SALADS)
+def test_word_salad_of_any_kind_passes_at_most_5_percent_and_keeps_under_30_percent_of_the_heuristic_return(
+    language_table: dict[str, dict[str, float]], name: str
+) -> None:
+    assert language_table[name]["pass"] <= 0.05
+    assert language_table[name]["return"] <= 0.30 * language_table["heuristic"]["return"]
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(3600)
+@pytest.mark.parametrize("agent", ["heuristic", "oracle"])
+def test_the_reader_costs_the_baselines_at_most_2_points_of_response_pass(
+    language_table: dict[str, dict[str, float]], agent: str
+) -> None:
+    rules = summarise(evaluate(agent, episodes=LANGUAGE_EPISODES, progress=False))
+    assert language_table[agent]["pass"] >= rules["pass"] - 0.02
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(3600)
+def test_a_clause_said_twice_in_disguise_is_not_natural(language_table: dict[str, dict[str, float]]) -> None:
+    assert language_table["first clause repeated in disguise"]["pass"] <= 0.05
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(3600)
+def test_hedged_true_facts_and_likes_recalled_as_dislikes_earn_nothing(
+    language_table: dict[str, dict[str, float]],
+) -> None:
+    assert language_table["oracle with hedged lines"]["final_f1"] == 0.0
+    contradicting = language_table["oracle recalling likes as dislikes"]
+    assert contradicting["pass"] == 0.0 and contradicting["al"] == 0.0
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(3600)
+@pytest.mark.xfail(
+    strict=True,
+    reason=f"known gap on {LANGUAGE_ENV}: one adjacent swap per sentence keeps a local disorder the reader's "
+    "random-order contrast does not see (README, 'Reading replies with a language model')",
+)
+def test_a_partial_shuffle_passes_at_most_5_percent(language_table: dict[str, dict[str, float]]) -> None:
+    assert language_table["partial shuffle (one adjacent swap per sentence)"]["pass"] <= 0.05
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(3600)
+def test_a_reply_meant_for_another_user_neither_passes_nor_aligns(language_table: dict[str, dict[str, float]]) -> None:
+    other = language_table["a reply about another user"]
+    assert other["pass"] <= 0.10 and other["al"] <= 30.0

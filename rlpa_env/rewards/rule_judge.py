@@ -8,8 +8,9 @@ word of the user's slotted in, fails most turns. A criterion holds when:
   role's verdict; the default ``"rules"`` reader judges none incoherent, so that check is word-order
   blind), no markdown lecture, not over the user's word limit, no empty flattery, not copying
   the user (``copies_user``, the same bar the scripted user complains at), not repeating the
-  agent's own earlier replies (``repeats_itself``), at most ``max_questions`` questions, no request
-  for the user's whole profile and no question about something the user already said.
+  agent's own earlier replies (``repeats_itself``) nor one of its own statements
+  (``repeats_within``), at most ``max_questions`` questions, no request for the user's whole
+  profile and no question about something the user already said.
 - ``fits_interests``: raises no topic the user dislikes, contradicts nothing true about the user
   (``contradicted_fact_ids``: a dislike recalled as a like, a denied fact credited), keeps to the
   user's word limit, and is
@@ -92,6 +93,7 @@ class RuleResponseJudge:
                 (signals.flattery, "empty flattery"),
                 (signals.copies_user, "copies the user"),
                 (signals.repeats_itself, "repeats its own earlier replies"),
+                (signals.repeats_within, "says the same thing twice"),
                 (wall_of_questions, "too many questions"),
                 (signals.asks_for_profile, "asks for the whole profile"),
                 (bool(signals.repeated_fact_ids), "asks again what the user said"),
