@@ -36,9 +36,9 @@ did. This module imports only text helpers and profile types; callers adapt thei
   ``repeats_itself`` is ``self_copy_ratio >= SELF_COPY_THRESHOLD`` (a constant reply or a template
   with a word slotted in).
 - ``repeats_within``: a statement with two or more content words says again what an earlier
-  statement of the same reply said: at least ``REPEAT_WITHIN_SHARE`` of its content words were in
+  sentence of the same reply said: at least ``REPEAT_WITHIN_SHARE`` of its content words were in
   that one ("Pottery sounds relaxing. Honestly, pottery sounds relaxing!"). A question that picks
-  up the statement before it ("Free time is precious. What do you do in your free time?") is not
+  up the sentence before it ("Free time is precious. What do you do in your free time?") is not
   a repeat.
 - ``acknowledges_user``: the reply shares a content word with the last user message.
   ``engages_last_message``: one sentence shares a content word with the last user message (or
@@ -415,8 +415,6 @@ def _repeats_within(sentences: Sequence[_Sentence]) -> bool:
         if sentence.is_question or len(sentence.content) < 2:
             continue
         for earlier in sentences[:index]:
-            if earlier.is_question:
-                continue
             if len(sentence.content & earlier.content) >= REPEAT_WITHIN_SHARE * len(sentence.content):
                 return True
     return False
