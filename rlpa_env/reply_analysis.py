@@ -36,8 +36,9 @@ did. This module imports only text helpers and profile types; callers adapt thei
   ``repeats_itself`` is ``self_copy_ratio >= SELF_COPY_THRESHOLD`` (a constant reply or a template
   with a word slotted in).
 - ``repeats_within``: a statement with two or more content words says again what an earlier
-  sentence of the same reply said: at least ``REPEAT_WITHIN_SHARE`` of its content words were in
-  that one ("Pottery sounds relaxing. Honestly, pottery sounds relaxing!"). A question that picks
+  sentence of the same reply said: they share at least ``REPEAT_WITHIN_SHARE`` of the content
+  words of the shorter of the two (and at least two), so a filler in front does not disguise it
+  ("Pottery sounds relaxing. Honestly, pottery sounds relaxing!"). A question that picks
   up the sentence before it ("Free time is precious. What do you do in your free time?") is not
   a repeat.
 - ``acknowledges_user``: the reply shares a content word with the last user message.
@@ -415,7 +416,8 @@ def _repeats_within(sentences: Sequence[_Sentence]) -> bool:
         if sentence.is_question or len(sentence.content) < 2:
             continue
         for earlier in sentences[:index]:
-            if len(sentence.content & earlier.content) >= REPEAT_WITHIN_SHARE * len(sentence.content):
+            shared = len(sentence.content & earlier.content)
+            if shared >= REPEAT_WITHIN_SHARE * min(len(sentence.content), max(len(earlier.content), 2)):
                 return True
     return False
 

@@ -236,9 +236,9 @@ def function_words_dropped(reply: str) -> str:
 
 
 def clause_repeated_in_disguise(reply: str) -> str:
-    """The reply with its first sentence said again behind a filler ("Honestly, ...")."""
-    first = split_sentences(reply)[0].rstrip(".!?")
-    return f"{reply} Honestly, {first[:1].lower()}{first[1:]}!"
+    """The reply with its longest sentence said again behind a filler ("Honestly, ...!")."""
+    longest = max(split_sentences(reply), key=len).rstrip(".!?")
+    return f"{reply} Honestly, {longest[:1].lower()}{longest[1:]}!"
 
 
 NON_ENGLISH_REPLIES: tuple[str, ...] = (
@@ -334,7 +334,7 @@ def language_agents() -> dict[str, tuple[Any, bool]]:
         "salad, all words shuffled": salad_of_all_words,
         "partial shuffle (one adjacent swap per sentence)": one_adjacent_swap,
         "function words dropped": function_words_dropped,
-        "first clause repeated in disguise": clause_repeated_in_disguise,
+        "longest clause repeated in disguise": clause_repeated_in_disguise,
     }
     agents: dict[str, tuple[Any, bool]] = {name: (RewrittenHeuristicAgent(f), False) for name, f in rewrites.items()}
     agents["non-English reply"] = (NonEnglishAgent(), False)
