@@ -387,7 +387,7 @@ class HeuristicAgent:
 
 
 _PROFILE_REMARKS: tuple[str, ...] = (
-    "I bet {values} keep your weeks lively.",
+    "I bet a week with {values} is never dull.",
     "Someone into {values} always has good stories.",
     "Picturing your days with {values} sounds like a good life.",
     "With {values} in your week, there is always something going on.",
