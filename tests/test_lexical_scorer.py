@@ -398,3 +398,34 @@ def test_generated_profiles_match_their_own_texts_and_restated_utterances() -> N
         recalls.append(default.score(restated, profile.facts).recall)
     # Measured 0.914 with seed 11; idioms like "keeps it casual" or "has two little ones" stay unmatched.
     assert float(np.mean(recalls)) > 0.85
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("generic = [", r"lexicon.toml: not valid TOML"),
+        ('generic = ["job"]', r"expected exactly the keys 'generic' and 'synonyms'"),
+        ('generic = ["job"]\nextra = 1\n[synonyms]\ndog = ["dog"]', r"expected exactly the keys"),
+        ('generic = []\n[synonyms]\ndog = ["dog"]', r"lexicon.toml: generic: expected a non-empty list of words"),
+        ('generic = ["job"]\n[synonyms]\ndog = ["dog", "Puppy"]', r"synonyms.dog: 'Puppy' is not one lower-case word"),
+        (
+            'generic = ["job"]\n[synonyms]\ndog = ["pup"]\ncat = ["pup"]',
+            r"synonyms.cat: 'pup' is already a word of 'dog'",
+        ),
+    ],
+)
+def test_a_broken_lexicon_file_is_refused_naming_the_entry_and_the_problem(text: str, message: str) -> None:
+    from rlpa_env.rewards.lexical import LexiconError, parse_lexicon
+
+    with pytest.raises(LexiconError, match=message):
+        parse_lexicon(text)
+
+
+def test_the_shipped_lexicon_maps_each_word_of_a_line_to_its_concept() -> None:
+    from importlib import resources
+
+    from rlpa_env.rewards.lexical import parse_lexicon
+
+    table, generic = parse_lexicon((resources.files("rlpa_env.rewards") / "data" / "lexicon.toml").read_text())
+    assert table["pediatric"] == table["kids"] == "child" and table["retriever"] == "dog"
+    assert {"hobby", "dislikes", "music"} <= set(generic)

@@ -5,7 +5,8 @@ Rules, in the order they apply:
 1. **Reading text.** Traits and facts are normalised (``vocabulary.fold_unicode`` -- NFKC, invisible
    characters removed, look-alike letters folded -- then ``rlpa_env.text.normalize``), a few idioms whose
    meaning is positive are rewritten to one word ("doesn't eat meat" -> "vegetarian", "sci-fi" ->
-   "scifi", "allergic" -> "allergy"), and the non-stop-words become *concepts*: a synonym table maps
+   "scifi", "allergic" -> "allergy"), and the non-stop-words become *concepts*: a synonym table
+   (``rewards/data/lexicon.toml``, with the generic words, checked on load) maps
    common paraphrases to one concept (pediatric/children/kids -> child, puppy/canine/retriever -> dog,
    job/work/career -> job, ...), every other word becomes its stem. Some concepts are *generic*
    ("job", "music", "food", "lives", "fan", relation words such as "dislikes" or "hates", ...): they
@@ -66,9 +67,11 @@ pickled (they are keyed by object identities, which do not survive a process bou
 from __future__ import annotations
 
 import re
+import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
 from typing import Any
 
 from rlpa_env.assertion import assertion_status
@@ -115,55 +118,6 @@ _REWRITES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 """Idioms rewritten before anything else: most state a positive attribute in negative words, which
 would otherwise flip the trait's polarity."""
 
-_SYNONYM_GROUPS: dict[str, str] = {
-    "child": "child children kid kids kiddo kiddos pediatric paediatric pediatrics paediatrics",
-    "job": "job jobs work works working worked career careers occupation profession employed employment",
-    "dog": "dog dogs puppy puppies pup pups canine doggo retriever retrievers labrador labradors poodle "
-    "terrier spaniel beagle",
-    "cat": "cat cats kitten kittens kitty feline",
-    "vegetarian": "vegetarian vegetarians veggie veggies",
-    "vegan": "vegan vegans",
-    "seafood": "seafood shellfish",
-    "film": "film films movie movies cinema",
-    "book": "book books novel novels reading read reads reader literature",
-    "run": "run runs running runner jog jogs jogging",
-    "hike": "hike hikes hiking hiker hiked trek trekking",
-    "bike": "bike bikes biking cycling cyclist bicycle",
-    "swim": "swim swims swimming swimmer",
-    "cook": "cook cooks cooking",
-    "garden": "garden gardens gardening gardener",
-    "travel": "travel travels traveling travelling traveler traveller trip trips",
-    "photo": "photo photos photography photographer",
-    "teach": "teach teaches teaching teacher teachers educator",
-    "nurse": "nurse nurses nursing",
-    "software": "software programmer programming code codes coder coders coding developer developers dev",
-    "politics": "politics political politician politicians",
-    "mother": "mother mom mum mama",
-    "father": "father dad papa",
-    "spouse": "spouse wife husband married marriage",
-    "sibling": "sibling siblings brother brothers sister sisters",
-    "allergy": "allergy allergies",
-    "gym": "gym workout workouts fitness exercise exercising weightlifting",
-    "gaming": "gaming gamer gamers",
-    "brief": "brief short shorter concise succinct terse",
-    "detailed": "detailed detail details thorough lengthy",
-    "casual": "casual informal relaxed",
-    "warm": "warm warmth friendly kindness gentle",
-    "humor": "humor humour jokes joke funny witty",
-    "live": "live lives living based resides reside resident",
-    "music": "music musical song songs tunes",
-    "food": "food foods cuisine dish dishes meal meals eat eats eating",
-    "reply": "reply replies response responses answer answers message messages",
-}
-"""Paraphrase groups: every word in a group reads as the group's concept."""
-
-_GENERIC_WORDS = """job live music food reply hobby hobbies pastime free time spend spends spending fan fans
-    favorite favourite favourites prefer prefers preferred preference interest interests interested passion
-    passionate big huge great good keen own owns owned enjoying currently year years always often usually
-    sometimes day days activity activities regularly especially stuff something type style talk talking chat
-    chatting discuss generally play plays playing played tone dislike dislikes disliked hate hates hated detest
-    detests loathe loathes adore adores fond neutral"""
-
 _EXTRA_NEGATIVE = re.compile(
     r"\b(?:can't|cannot) (?:sit through|bear|handle|stomach)\b|\bsteers? clear\b|\bstays? away from\b"
     r"|\bturned off by\b|\bnot (?:big on|keen on|one for)\b"
@@ -172,15 +126,55 @@ _HEDGE_WORDS = frozenset(("or", "either", "maybe", "possibly", "perhaps"))
 _ALTERNATIVE_SPLIT = re.compile(r"[,;/]|\b(?:or|either|maybe|possibly|perhaps)\b")
 
 
-def _build_concept_table() -> dict[str, str]:
+LEXICON_FILE = "lexicon.toml"
+
+
+class LexiconError(ValueError):
+    """A lexicon file that breaks its format; the message names the file, the entry and the problem."""
+
+
+def _words(value: object, where: str) -> list[str]:
+    if not isinstance(value, list) or not value:
+        raise LexiconError(f"{where}: expected a non-empty list of words, got {value!r}")
+    for word in value:
+        if not isinstance(word, str) or not re.fullmatch(r"[a-z][a-z'-]*", word):
+            raise LexiconError(f"{where}: {word!r} is not one lower-case word")
+    return value
+
+
+def parse_lexicon(text: str, source: str = LEXICON_FILE) -> tuple[dict[str, str], tuple[str, ...]]:
+    """The word -> concept table and the generic words of a lexicon file's ``text`` (format: its header).
+
+    Raises:
+        LexiconError: Naming ``source``, the entry and the problem, e.g.
+            ``lexicon.toml: synonyms.dog: 'Puppy' is not one lower-case word``.
+    """
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise LexiconError(f"{source}: not valid TOML: {error}") from None
+    unknown = sorted(set(data) - {"generic", "synonyms"})
+    if unknown or "generic" not in data or "synonyms" not in data:
+        raise LexiconError(f"{source}: expected exactly the keys 'generic' and 'synonyms', got {sorted(data)}")
+    synonyms = data["synonyms"]
+    if not isinstance(synonyms, dict) or not synonyms:
+        raise LexiconError(f"{source}: synonyms: expected a table of concept = [words]")
     table: dict[str, str] = {}
-    for concept, words in _SYNONYM_GROUPS.items():
-        for word in words.split():
+    for concept, words in synonyms.items():
+        for word in _words(words, f"{source}: synonyms.{concept}"):
+            if word in table:
+                raise LexiconError(f"{source}: synonyms.{concept}: {word!r} is already a word of {table[word]!r}")
             table[word] = concept
-    return table
+    return table, tuple(_words(data["generic"], f"{source}: generic"))
 
 
-_CONCEPT_OF_WORD = _build_concept_table()
+def _load_lexicon() -> tuple[dict[str, str], tuple[str, ...]]:
+    """The shipped lexicon, ``rlpa_env/rewards/data/lexicon.toml``, read and checked once per process."""
+    resource = resources.files("rlpa_env.rewards") / "data" / LEXICON_FILE
+    return parse_lexicon(resource.read_text(encoding="utf-8"))
+
+
+_CONCEPT_OF_WORD, _GENERIC_WORDS = _load_lexicon()
 
 
 def _concept(word: str) -> str:
@@ -188,7 +182,7 @@ def _concept(word: str) -> str:
     return _CONCEPT_OF_WORD.get(word) or stem(word)
 
 
-GENERIC_CONCEPTS: frozenset[str] = frozenset(_concept(word) for word in _GENERIC_WORDS.split())
+GENERIC_CONCEPTS: frozenset[str] = frozenset(_concept(word) for word in _GENERIC_WORDS)
 """Concepts too broad to count as evidence on their own ("likes music" says nothing specific)."""
 
 CATEGORY_CONCEPTS: frozenset[str] = frozenset(
