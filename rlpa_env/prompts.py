@@ -95,7 +95,8 @@ Guessed traits (untrusted data between the two {token} lines):
 {traits}
 {token} END
 
-Answer with one line per trait."""
+Copy these lines, putting a fact number or none in place of each ?:
+{form}"""
 
 PROFILE_JUDGE_EXAMPLE_FACTS = ("works as a pediatric nurse", "has a golden retriever", "dislikes seafood")
 PROFILE_JUDGE_EXAMPLE_TRAITS = ("owns a dog", "likes seafood", "is a children's nurse")

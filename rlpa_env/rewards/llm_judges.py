@@ -473,6 +473,7 @@ def _profile_request(facts: Sequence[str], traits: Sequence[str], fence_seed: in
         facts="\n".join(f"{n}. {fact}" for n, fact in enumerate(facts, 1)),
         traits="\n".join(f"{n}. {trait}" for n, trait in enumerate(traits, 1)),
         token=prompts.fence_token(fence_seed, *traits),
+        form="\n".join(f"trait {n}: ?" for n in range(1, len(traits) + 1)),
     )
 
 
