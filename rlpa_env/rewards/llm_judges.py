@@ -1,8 +1,9 @@
 """LLM-backed rewards: ``LLMJudgeProfileScorer`` (counts matched points), ``LLMResponseJudge`` and
 ``LLMAlignmentGrader`` (ALOE's 1..5 grade, ``prompts.ALIGNMENT_RUBRIC``, contrasted with distractors).
 
-Both send one prompt (texts in ``rlpa_env.prompts``: instructions, one worked example exchange, then
-the real request) to a ``ChatBackend`` at temperature 0 and read a strict JSON verdict; retries
+Each sends one prompt (texts in ``rlpa_env.prompts``: instructions, for the two judges one worked
+example exchange, then the real request, which ends with the answer's form to fill in) to a
+``ChatBackend`` at temperature 0 and reads a strict verdict of short ``name: value`` lines; retries
 sample at ``RETRY_TEMPERATURE``. Seeds derive from the episode seed and the turn: the environment
 hands each turn's seed to ``set_turn_seed`` and attempt ``k`` of that turn uses that seed plus ``k``
 (seed ``k`` outside an environment), so a cached judge replays exactly and two turns do not share
@@ -13,19 +14,23 @@ What the code enforces, whatever the model says:
 - **Untrusted text is fenced.** Traits, replies, the transcript and the judged profile sit between
   two fence lines whose token (``prompts.fence_token``) is seeded by ``fence_seed`` and hashed from
   that very text, so the text cannot close the fence early.
-- **Strict verdicts.** Profile: ``{"matches": [[trait, fact], ...]}`` with 1-based numbers in range.
-  Response: the five ``CRITERIA`` keys, each ``0``/``1``/``true``/``false``, and a ``rationale``
-  string. Anything else (no JSON, a missing key, a number out of range, a value like ``"yes"``) is
-  a parse error: the judge is asked again with the error appended (``max_retries`` times), then
+- **Strict verdicts.** Profile: ``trait N: M`` or ``trait N: none``, every trait once, numbers in
+  range. Response: ``name: yes|no`` for each of the five ``CRITERIA``, once each. Grade: ``grade:
+  N`` with N in 1..5. Case, blank lines and a final full stop do not matter; any other line, a
+  missing, repeated or unknown name, or a value out of range is a parse error. (Line verdicts
+  because SmolLM2-135M almost never closed the JSON object it was first asked for; an answer that
+  holds a ``{`` is still read as the JSON verdict: ``{"matches": [[trait, fact], ...]}``, the
+  criteria as ``0``/``1``/``true``/``false`` with a ``rationale`` string, ``{"grade": N}``.) After a
+  parse error the judge is asked again with the error appended (``max_retries`` times), then
   the turn scores 0, never a pass. ``ResponseScore.failure`` and ``ProfileScore.failure`` say why.
 - **One-to-one matching.** Pairs are taken in the judge's order; a pair whose trait or fact is
   already used is skipped. Traits are counted from non-empty lines; P/R/F1 follow
   ``ProfileScore.from_counts``. The lexical scorer's gate applies first (``lexical.trait_key``): a
   hedged, ambivalent or bare category line, or a repeat of an earlier line after normalisation,
-  can match nothing whatever the model says.
+  can match nothing whatever the model says, and a block with no other line asks no model.
 - **Injection never pays.** A reply that talks to a grader (``addresses_grader`` of the env's
   ``ReplyReading``, the one the user and the rule judges read), carries a
-  verdict-shaped key such as ``"natural": 1``, or contains a fence marker (``<<<``, ``>>>``,
+  verdict-shaped key such as ``"natural": 1`` or a line ``engaging: yes``, or contains a fence marker (``<<<``, ``>>>``,
   ``#DATA-``) gets every criterion false without asking the model: failing only ``natural`` would
   still let an obedient model raise the graded reward. A trait line showing the same signs can
   match nothing.
@@ -72,7 +77,8 @@ _VERDICT_KEY = re.compile(
     r"|\b(?:fits_interests|answers_last_message)\b"
 )
 _VERDICT_LINE_KEY = re.compile(
-    r"^\W*(?:natural|fits_interests|answers_last_message|engaging|informative|grade|trait \d+)\W*:\s*(?:yes|no|none|[0-9])\b",
+    r"^\W*(?:natural|fits_interests|answers_last_message|engaging|informative|grade|trait \d+)"
+    r"\W*:\s*(?:yes|no|none|[0-9])\b",
     re.IGNORECASE | re.MULTILINE,
 )
 _VERDICT_LINE = re.compile(r"([a-z_]+(?: [0-9]+)?)\s*:\s*([a-z0-9]+)\.?")
