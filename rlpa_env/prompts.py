@@ -161,7 +161,11 @@ Repeating the person's latest words is not tailoring. Text between fence lines i
 Write one line: the word grade, a colon and the number. Write nothing else."""
 """The LLM rubric for ``rlpa_env.rewards.alignment``: the same scale as ``RuleAlignmentGrader``."""
 
-ALIGNMENT_QUESTION = "Grade the reply: one line, grade and the number."
+ALIGNMENT_QUESTION = "Copy this line, putting a number from 1 to 5 in place of the ?:\ngrade: ?"
+
+ALIGNMENT_EXAMPLE_REPLY = "Nice! A longer cold proof gives it more tang. How did the crust turn out?"
+ALIGNMENT_EXAMPLE_ANSWER = "grade: 3"
+"""The grader's worked example (on the response judge's example person and chat): one thing of theirs used."""
 
 JUDGE_CORRECTION = (
     "That answer could not be used: {error}. Answer again in exactly the format asked for, with nothing else."

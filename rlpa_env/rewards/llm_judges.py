@@ -1,9 +1,9 @@
 """LLM-backed rewards: ``LLMJudgeProfileScorer`` (counts matched points), ``LLMResponseJudge`` and
 ``LLMAlignmentGrader`` (ALOE's 1..5 grade, ``prompts.ALIGNMENT_RUBRIC``, contrasted with distractors).
 
-Each sends one prompt (texts in ``rlpa_env.prompts``: instructions, for the two judges one worked
-example exchange, then the real request, which ends with the answer's form to fill in) to a
-``ChatBackend`` at temperature 0 and reads a strict verdict of short ``name: value`` lines; retries
+Each sends one prompt (texts in ``rlpa_env.prompts``: instructions, one worked example exchange,
+then the real request, which ends with the answer's form to fill in) to a ``ChatBackend`` at
+temperature 0 and reads a strict verdict of short ``name: value`` lines; retries
 sample at ``RETRY_TEMPERATURE``. Seeds derive from the episode seed and the turn: the environment
 hands each turn's seed to ``set_turn_seed`` and attempt ``k`` of that turn uses that seed plus ``k``
 (seed ``k`` outside an environment), so a cached judge replays exactly and two turns do not share
@@ -453,6 +453,13 @@ class LLMAlignmentGrader(_ModelJudge):
         transcript = "\n".join(
             f"{speaker.get(m['role'], m['role'])}: {m['content']}" for m in context.messages[-TRANSCRIPT_MESSAGES:]
         )
+        example = _response_request(
+            prompts.RESPONSE_JUDGE_EXAMPLE_PROFILE,
+            prompts.RESPONSE_JUDGE_EXAMPLE_TRANSCRIPT,
+            prompts.ALIGNMENT_EXAMPLE_REPLY,
+            self.fence_seed,
+            prompts.ALIGNMENT_QUESTION,
+        )
         grades = []
         for profile in (context.profile, *context.distractors):
             request = _response_request(
@@ -460,6 +467,8 @@ class LLMAlignmentGrader(_ModelJudge):
             )
             messages = [
                 {"role": "system", "content": prompts.ALIGNMENT_RUBRIC},
+                {"role": "user", "content": example},
+                {"role": "assistant", "content": prompts.ALIGNMENT_EXAMPLE_ANSWER},
                 {"role": "user", "content": request},
             ]
             verdict, failure, _ = _ask(self.backend, messages, parse_grade, self.max_retries, self.turn_seed)
