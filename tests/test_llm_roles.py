@@ -29,6 +29,7 @@ from rlpa_env.parsing import format_turn
 from rlpa_env.profiles.types import Fact, Profile, StylePreferences
 from rlpa_env.rewards.base import CRITERIA, JudgeContext
 from rlpa_env.rewards.llm_judges import (
+    LLMAlignmentGrader,
     LLMJudgeProfileScorer,
     LLMResponseJudge,
     VerdictError,
@@ -591,3 +592,13 @@ def test_profile_judge_asks_no_model_when_the_gate_lets_no_line_match() -> None:
     backend = FakeBackend(_matches([[1, 1], [2, 2]]))
     score = LLMJudgeProfileScorer(backend).score(["might be a nurse, or maybe a teacher", "occupation."], PROFILE.facts)
     assert backend.calls == [] and score.matches == () and score.failure is None and score.precision == 0.0
+
+
+def test_alignment_grader_reads_a_grade_line_after_a_worked_example() -> None:
+    backend = FakeBackend(lambda messages, seed: "grade: 4")
+    grade = LLMAlignmentGrader(backend).grade(CONTEXT, CLEAN_REPLY)
+    assert grade.grade == 4 and grade.failure is None
+    messages = backend.calls[0].messages
+    assert [m["role"] for m in messages] == ["system", "user", "assistant", "user"]
+    assert messages[2]["content"] == prompts.ALIGNMENT_EXAMPLE_ANSWER
+    assert messages[-1]["content"].endswith("grade: ?") and CLEAN_REPLY in messages[-1]["content"]
