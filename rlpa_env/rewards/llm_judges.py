@@ -1,8 +1,9 @@
 """LLM-backed rewards: ``LLMJudgeProfileScorer`` (counts matched points), ``LLMResponseJudge`` and
 ``LLMAlignmentGrader`` (ALOE's 1..5 grade, ``prompts.ALIGNMENT_RUBRIC``, contrasted with distractors).
 
-Both send one prompt (texts in ``rlpa_env.prompts``: instructions, one worked example exchange, then
-the real request) to a ``ChatBackend`` at temperature 0 and read a strict JSON verdict; retries
+Each sends one prompt (texts in ``rlpa_env.prompts``: instructions, one worked example exchange,
+then the real request, which ends with the answer's form to fill in) to a ``ChatBackend`` at
+temperature 0 and reads a strict verdict of short ``name: value`` lines; retries
 sample at ``RETRY_TEMPERATURE``. Seeds derive from the episode seed and the turn: the environment
 hands each turn's seed to ``set_turn_seed`` and attempt ``k`` of that turn uses that seed plus ``k``
 (seed ``k`` outside an environment), so a cached judge replays exactly and two turns do not share
@@ -13,19 +14,23 @@ What the code enforces, whatever the model says:
 - **Untrusted text is fenced.** Traits, replies, the transcript and the judged profile sit between
   two fence lines whose token (``prompts.fence_token``) is seeded by ``fence_seed`` and hashed from
   that very text, so the text cannot close the fence early.
-- **Strict verdicts.** Profile: ``{"matches": [[trait, fact], ...]}`` with 1-based numbers in range.
-  Response: the five ``CRITERIA`` keys, each ``0``/``1``/``true``/``false``, and a ``rationale``
-  string. Anything else (no JSON, a missing key, a number out of range, a value like ``"yes"``) is
-  a parse error: the judge is asked again with the error appended (``max_retries`` times), then
+- **Strict verdicts.** Profile: ``trait N: M`` or ``trait N: none``, every trait once, numbers in
+  range. Response: ``name: yes|no`` for each of the five ``CRITERIA``, once each. Grade: ``grade:
+  N`` with N in 1..5. Case, blank lines and a final full stop do not matter; any other line, a
+  missing, repeated or unknown name, or a value out of range is a parse error. (Line verdicts
+  because SmolLM2-135M almost never closed the JSON object it was first asked for; an answer that
+  holds a ``{`` is still read as the JSON verdict: ``{"matches": [[trait, fact], ...]}``, the
+  criteria as ``0``/``1``/``true``/``false`` with a ``rationale`` string, ``{"grade": N}``.) After a
+  parse error the judge is asked again with the error appended (``max_retries`` times), then
   the turn scores 0, never a pass. ``ResponseScore.failure`` and ``ProfileScore.failure`` say why.
 - **One-to-one matching.** Pairs are taken in the judge's order; a pair whose trait or fact is
   already used is skipped. Traits are counted from non-empty lines; P/R/F1 follow
   ``ProfileScore.from_counts``. The lexical scorer's gate applies first (``lexical.trait_key``): a
   hedged, ambivalent or bare category line, or a repeat of an earlier line after normalisation,
-  can match nothing whatever the model says.
+  can match nothing whatever the model says, and a block with no other line asks no model.
 - **Injection never pays.** A reply that talks to a grader (``addresses_grader`` of the env's
   ``ReplyReading``, the one the user and the rule judges read), carries a
-  verdict-shaped key such as ``"natural": 1``, or contains a fence marker (``<<<``, ``>>>``,
+  verdict-shaped key such as ``"natural": 1`` or a line ``engaging: yes``, or contains a fence marker (``<<<``, ``>>>``,
   ``#DATA-``) gets every criterion false without asking the model: failing only ``natural`` would
   still let an obedient model raise the graded reward. A trait line showing the same signs can
   match nothing.
@@ -61,7 +66,7 @@ from rlpa_env.rewards.base import (
 from rlpa_env.rewards.lexical import trait_key
 
 JUDGE_MAX_TOKENS = 96
-"""Enough for a verdict on a dozen traits or five criteria and a one-sentence rationale."""
+"""Enough for a line verdict on a dozen traits, or a JSON verdict with a one-sentence rationale."""
 RETRY_TEMPERATURE = 0.7
 TRANSCRIPT_MESSAGES = 6
 """How many of the latest transcript messages the response judge sees."""
@@ -71,6 +76,13 @@ _VERDICT_KEY = re.compile(
     r"[\"']\s*(?:natural|fits_interests|answers_last_message|engaging|informative|matches|rationale)\s*[\"']\s*:"
     r"|\b(?:fits_interests|answers_last_message)\b"
 )
+_VERDICT_LINE_KEY = re.compile(
+    r"^\W*(?:natural|fits_interests|answers_last_message|engaging|informative|grade|trait \d+)"
+    r"\W*:\s*(?:yes|no|none|[0-9])\b",
+    re.IGNORECASE | re.MULTILINE,
+)
+_VERDICT_LINE = re.compile(r"([a-z_]+(?: [0-9]+)?)\s*:\s*([a-z0-9]+)\.?")
+_YES_NO = {"yes": True, "no": False}
 _FENCE_MARK = re.compile(r"<<<|>>>|#data-", re.IGNORECASE)
 
 K = TypeVar("K", bound=Hashable)
@@ -111,7 +123,7 @@ def injection_reason(text: str, reading: ReplyReading | None = None) -> str | No
     grader = reading.signals.addresses_grader if reading is not None else addresses_grader(text)
     if grader:
         return "the text addresses a grader or judge"
-    if _VERDICT_KEY.search(text):
+    if _VERDICT_KEY.search(text) or _VERDICT_LINE_KEY.search(text):
         return "the text contains a verdict-shaped key"
     if _FENCE_MARK.search(text):
         return "the text contains a fence marker"
@@ -134,8 +146,58 @@ def extract_json_object(text: str) -> dict[str, Any]:
     return value
 
 
+def verdict_lines(text: str) -> list[tuple[str, str]]:
+    """The ``name: value`` lines of a line verdict, lower-cased, in order; blank lines are skipped.
+
+    Every other line is an error: a model that adds a remark after its verdict has not answered in
+    the format asked for, and guessing which of its lines were meant is how a judge gets gamed.
+    """
+    pairs = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        found = _VERDICT_LINE.fullmatch(line.strip().lower())
+        if found is None:
+            raise VerdictError(f"the line {line.strip()[:60]!r} is not 'name: value'")
+        pairs.append((found[1], found[2]))
+    if not pairs:
+        raise VerdictError("empty answer")
+    return pairs
+
+
+def _once_each(pairs: Sequence[tuple[str, str]], names: Sequence[str]) -> dict[str, str]:
+    """``pairs`` as a mapping that holds each of ``names`` exactly once and nothing else."""
+    found: dict[str, str] = {}
+    for name, value in pairs:
+        if name not in names:
+            raise VerdictError(f"unknown name {name!r}; expected {', '.join(names)}")
+        if name in found:
+            raise VerdictError(f"{name!r} is answered twice")
+        found[name] = value
+    missing = [name for name in names if name not in found]
+    if missing:
+        raise VerdictError(f"missing {missing}")
+    return found
+
+
 def parse_matches(text: str, n_traits: int, n_facts: int) -> list[tuple[int, int]]:
-    """Read ``{"matches": [[trait, fact], ...]}`` (1-based) and return 0-based pairs, in the judge's order."""
+    """Read the profile verdict and return 0-based ``(trait, fact)`` pairs, in the judge's order.
+
+    The verdict is one line per trait, ``trait N: M`` or ``trait N: none`` (1-based, every trait
+    exactly once), or the JSON object ``{"matches": [[trait, fact], ...]}`` when the answer holds a ``{``.
+    """
+    if "{" not in text:
+        names = [f"trait {n}" for n in range(1, n_traits + 1)]
+        answers = _once_each(verdict_lines(text), names)
+        pairs = []
+        for trait, name in enumerate(names):
+            value = answers[name]
+            if value == "none":
+                continue
+            if not (value.isdigit() and 1 <= int(value) <= n_facts):
+                raise VerdictError(f"{name}: {value!r} is neither none nor a fact number 1..{n_facts}")
+            pairs.append((trait, int(value) - 1))
+        return pairs
     verdict = extract_json_object(text)
     matches = verdict.get("matches")
     if not isinstance(matches, list):
@@ -152,7 +214,17 @@ def parse_matches(text: str, n_traits: int, n_facts: int) -> list[tuple[int, int
 
 
 def parse_criteria(text: str) -> tuple[dict[str, bool], str]:
-    """Read the response verdict: each of ``CRITERIA`` as 0/1/true/false, and a ``rationale`` string."""
+    """Read the response verdict: each of ``CRITERIA`` once, and a rationale (empty for a line verdict).
+
+    The verdict is five ``name: yes|no`` lines, or, when the answer holds a ``{``, the JSON object
+    with each criterion as 0/1/true/false and a ``rationale`` string.
+    """
+    if "{" not in text:
+        answers = _once_each(verdict_lines(text), CRITERIA)
+        bad = {name: value for name, value in answers.items() if value not in _YES_NO}
+        if bad:
+            raise VerdictError(f"each criterion must be yes or no, got {bad}")
+        return {name: _YES_NO[answers[name]] for name in CRITERIA}, ""
     verdict = extract_json_object(text)
     missing = [name for name in CRITERIA if name not in verdict]
     if missing:
@@ -171,7 +243,12 @@ def parse_criteria(text: str) -> tuple[dict[str, bool], str]:
 
 
 def parse_grade(text: str) -> tuple[int, str]:
-    """Read the alignment verdict ``{"grade": 1..5, "rationale": str}``."""
+    """Read the alignment verdict: the line ``grade: N``, or ``{"grade": N, "rationale": str}``; N in 1..5."""
+    if "{" not in text:
+        value = _once_each(verdict_lines(text), ["grade"])["grade"]
+        if not (value.isdigit() and MIN_GRADE <= int(value) <= MAX_GRADE):
+            raise VerdictError(f"the grade must be an integer {MIN_GRADE}..{MAX_GRADE}, got {value!r}")
+        return int(value), ""
     verdict = extract_json_object(text)
     grade = verdict.get("grade")
     if not (_is_int(grade) and MIN_GRADE <= grade <= MAX_GRADE):
@@ -265,6 +342,10 @@ class LLMJudgeProfileScorer(_ModelJudge):
         if not lines or not facts:
             return ProfileScore.from_counts(0, len(lines), len(facts)), True
         texts = [text for _, text in lines]
+        keys = [trait_key(text) for text in texts]
+        eligible = {i for i, key in enumerate(keys) if key is not None and keys.index(key) == i}
+        if not eligible:
+            return ProfileScore.from_counts(0, len(lines), len(facts)), True
         messages = [
             {"role": "system", "content": prompts.PROFILE_JUDGE_SYSTEM},
             {
@@ -285,8 +366,6 @@ class LLMJudgeProfileScorer(_ModelJudge):
         )
         if pairs is None:
             return ProfileScore.from_counts(0, len(lines), len(facts), failure=failure), False
-        keys = [trait_key(text) for text in texts]
-        eligible = {i for i, key in enumerate(keys) if key is not None and keys.index(key) == i}
         used_traits: set[int] = set()
         used_facts: set[int] = set()
         matches = []
@@ -374,11 +453,22 @@ class LLMAlignmentGrader(_ModelJudge):
         transcript = "\n".join(
             f"{speaker.get(m['role'], m['role'])}: {m['content']}" for m in context.messages[-TRANSCRIPT_MESSAGES:]
         )
+        example = _response_request(
+            prompts.RESPONSE_JUDGE_EXAMPLE_PROFILE,
+            prompts.RESPONSE_JUDGE_EXAMPLE_TRANSCRIPT,
+            prompts.ALIGNMENT_EXAMPLE_REPLY,
+            self.fence_seed,
+            prompts.ALIGNMENT_QUESTION,
+        )
         grades = []
         for profile in (context.profile, *context.distractors):
-            request = _response_request(describe_profile(profile), transcript, reply, self.fence_seed)
+            request = _response_request(
+                describe_profile(profile), transcript, reply, self.fence_seed, prompts.ALIGNMENT_QUESTION
+            )
             messages = [
                 {"role": "system", "content": prompts.ALIGNMENT_RUBRIC},
+                {"role": "user", "content": example},
+                {"role": "assistant", "content": prompts.ALIGNMENT_EXAMPLE_ANSWER},
                 {"role": "user", "content": request},
             ]
             verdict, failure, _ = _ask(self.backend, messages, parse_grade, self.max_retries, self.turn_seed)
@@ -398,10 +488,13 @@ def _profile_request(facts: Sequence[str], traits: Sequence[str], fence_seed: in
         facts="\n".join(f"{n}. {fact}" for n, fact in enumerate(facts, 1)),
         traits="\n".join(f"{n}. {trait}" for n, trait in enumerate(traits, 1)),
         token=prompts.fence_token(fence_seed, *traits),
+        form="\n".join(f"trait {n}: ?" for n in range(1, len(traits) + 1)),
     )
 
 
-def _response_request(profile: str, transcript: str, reply: str, fence_seed: int) -> str:
+def _response_request(
+    profile: str, transcript: str, reply: str, fence_seed: int, question: str = prompts.RESPONSE_JUDGE_QUESTION
+) -> str:
     # One token per block, each hashed from its own block: the profile block (and its token) stays the
     # same all episode, so a server's prefix cache can reuse the prompt up to the transcript.
     return prompts.RESPONSE_JUDGE_REQUEST.format(
@@ -411,6 +504,7 @@ def _response_request(profile: str, transcript: str, reply: str, fence_seed: int
         transcript_token=prompts.fence_token(fence_seed, transcript),
         reply=reply,
         reply_token=prompts.fence_token(fence_seed, reply),
+        question=question,
     )
 
 
