@@ -22,6 +22,7 @@ from rlpa_env.calibration.items import ROLES
 from rlpa_env.calibration.report import write_report
 from rlpa_env.calibration.roles import ROLE_TABLE, build_role
 from rlpa_env.calibration.run import calibrate
+from rlpa_env.reading import READERS
 
 IMPLEMENTATION_FLAGS = {
     "response_judge": "judge",
@@ -58,6 +59,12 @@ def add_calibrate_command(subparsers: argparse._SubParsersAction) -> None:
             help=f"{spec.registry.kind} for --role {role}: {', '.join(spec.registry.names())} "
             f"(default: {spec.default})",
         )
+    command.add_argument(
+        "--reader",
+        default="rules",
+        choices=READERS.names(),
+        help="the reader of each reply, as the env's reader role (default: rules; the v1 ids use language-model)",
+    )
     command.add_argument("--backend", default=None, help="backend of a model-backed role (default: embedded)")
     command.add_argument("--backend-model", default=None, help="the served model's name, with a server URL --backend")
     command.add_argument("--max-items", type=_positive, default=None, help="score only the role's first N items")
@@ -92,8 +99,9 @@ def run_calibrate(args: argparse.Namespace) -> int:
     if args.write_set is not None:
         write_set(items, args.write_set)
     chosen = [item for item in items if item.role == args.role][: args.max_items]
-    report = calibrate(args.role, name, built, chosen, metered).report()
-    out = args.out or Path("runs") / "calibrate" / f"{args.role}_{name}"
+    report = calibrate(args.role, name, built, chosen, metered, READERS.make(args.reader)).report()
+    reader = "" if args.reader == "rules" else f"_{args.reader}"
+    out = args.out or Path("runs") / "calibrate" / f"{args.role}_{name}{reader}"
     json_path, png_path = write_report(report, out)
     _print_summary(report)
     print(f"wrote {json_path} and {png_path}")

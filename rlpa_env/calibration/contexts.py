@@ -16,6 +16,8 @@ import numpy as np
 
 from rlpa_env.calibration.items import Snapshot
 from rlpa_env.profiles.types import Profile
+from rlpa_env.reader_verdict import ReplyReader
+from rlpa_env.reading import read_reply
 from rlpa_env.rewards.base import JudgeContext
 from rlpa_env.users.base import DialogueState
 
@@ -29,18 +31,31 @@ class RoleInputs:
     dialogue: DialogueState
 
 
-def role_inputs(snapshot: Snapshot, profiles: Mapping[str, Profile], seed: int) -> RoleInputs:
-    """The judge context and a fresh dialogue state of ``snapshot``; ``seed`` seeds the user's generator."""
+def role_inputs(
+    snapshot: Snapshot,
+    profiles: Mapping[str, Profile],
+    seed: int,
+    reply: str = "",
+    reader: ReplyReader | None = None,
+) -> RoleInputs:
+    """The judge context and a fresh dialogue state of ``snapshot``; ``seed`` seeds the user's generator.
+
+    A ``reply`` is read once, as the env reads a step's reply (``read_reply`` with ``reader``, the rules
+    reader when ``None``), and the one reading goes to the judges' context and the user's state.
+    """
     try:
         profile = profiles[snapshot.profile_id]
         distractors = tuple(profiles[i] for i in snapshot.distractor_ids)
     except KeyError as missing:
         raise KeyError(f"the calibration snapshot names profile {missing} that is not in the test split") from None
+    messages = tuple(dict(m) for m in snapshot.messages)
+    reading = read_reply(reply, profile, messages, snapshot.revealed_fact_ids, reader=reader) if reply else None
     context = JudgeContext(
-        messages=tuple(dict(m) for m in snapshot.messages),
+        messages=messages,
         profile=profile,
         revealed_fact_ids=snapshot.revealed_fact_ids,
         distractors=distractors,
+        reading=reading,
     )
     dialogue = DialogueState(
         profile=profile,
@@ -48,5 +63,6 @@ def role_inputs(snapshot: Snapshot, profiles: Mapping[str, Profile], seed: int) 
         messages=[dict(m) for m in snapshot.messages],
         revealed_fact_ids=list(snapshot.revealed_fact_ids),
         turn=sum(m["role"] == "assistant" for m in snapshot.messages),
+        reading=reading,
     )
     return RoleInputs(profile=profile, context=context, dialogue=dialogue)

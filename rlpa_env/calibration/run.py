@@ -21,6 +21,8 @@ from rlpa_env.calibration.items import CalibrationItem
 from rlpa_env.calibration.metering import MeteredBackend
 from rlpa_env.calibration.stats import Tally
 from rlpa_env.calibration.verdicts import VERDICTS, Verdicts
+from rlpa_env.reader_verdict import ReplyReader
+from rlpa_env.roles import TurnSeeded
 
 
 @dataclass(frozen=True)
@@ -98,8 +100,12 @@ def calibrate(
     built: Any,
     items: Sequence[CalibrationItem],
     metered: MeteredBackend | None = None,
+    reader: ReplyReader | None = None,
 ) -> CalibrationRun:
-    """Answer every item of ``items`` for ``role`` with ``built`` (the implementation named ``implementation``)."""
+    """Answer every item of ``items`` for ``role`` with ``built`` (the implementation named ``implementation``).
+
+    ``reader`` reads each item's reply, as the env's ``reader`` role does (the rules reader when ``None``).
+    """
     chosen = [item for item in items if item.role == role]
     if not chosen:
         raise ValueError(f"the calibration set has no items for role {role!r}")
@@ -108,10 +114,10 @@ def calibrate(
     results = []
     started = time.perf_counter()
     for position, item in enumerate(chosen):
-        setter = getattr(built, "set_turn_seed", None)
-        if setter is not None:
-            setter(position)
-        results.append(ItemResult(item, read(built, item, role_inputs(item.snapshot, profiles, position))))
+        if isinstance(built, TurnSeeded):
+            built.set_turn_seed(position)
+        inputs = role_inputs(item.snapshot, profiles, position, item.reply, reader)
+        results.append(ItemResult(item, read(built, item, inputs)))
     seconds = time.perf_counter() - started
     return CalibrationRun(role, implementation, tuple(results), seconds, _backend_figures(metered))
 
