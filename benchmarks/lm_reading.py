@@ -11,7 +11,9 @@
    repeat, so a long run is mostly warm).
 4. **Share of a branching rollout step.** ``agents.train.rollouts.collect_branching`` with the
    embedded policy on ``RLPA-v1`` (``--envs`` envs, ``--candidates`` candidates, ``--turns`` turns,
-   ``--max-tokens``): the seconds the reader's model spent, against the whole collection.
+   ``--max-tokens``): the seconds the reader's model spent, against the whole collection; and, since
+   an untrained policy's turns rarely parse (the env reads only parsed replies), the seconds to read
+   every candidate as if it had parsed, cold, one ``read_many`` per turn.
 
 Example::
 
@@ -34,6 +36,7 @@ from rlpa_env.backends.scoring import SequenceScorer, TransformersScorer
 from rlpa_env.backends.transformers_backend import TransformersBackend
 from rlpa_env.episode import run_episode
 from rlpa_env.language_model_reading import CoherenceSettings, LanguageModelReader
+from rlpa_env.parsing import TurnFormatError, parse_turn
 from rlpa_env.reply_analysis import split_sentences
 
 
@@ -61,6 +64,14 @@ def heuristic_replies(episodes: int) -> list[str]:
         episode = run_episode(gym.make("RLPA-Test-v0"), HeuristicAgent(), seed=seed)
         replies.update(dict.fromkeys(m["content"] for m in episode.messages if m["role"] == "assistant"))
     return list(replies)
+
+
+def reply_of(completion: str) -> str:
+    """The ``<response>`` block of a turn, or the whole completion when the turn does not parse."""
+    try:
+        return parse_turn(completion).response
+    except TurnFormatError:
+        return completion
 
 
 def env_steps_per_second(env_id: str, episodes: int, **env_kwargs: object) -> float:
@@ -131,6 +142,22 @@ def main() -> None:
         f"| {collect:.1f} |"
     )
     print(f"| of which the reader's model: s | {timed.seconds:.1f} ({timed.seconds / collect:.1%}) |")
+    # An untrained policy's turns rarely parse, and the env reads only parsed replies: read every
+    # candidate as if it had parsed (its <response> block, else the whole completion), cold, one
+    # read_many per turn, for the share a policy that writes the format would pay.
+    cold_reader = LanguageModelReader(scorer, settings=settings)
+    by_turn: dict[int, list[tuple[str, ...]]] = {}
+    for group in groups:
+        by_turn.setdefault(group.turn, []).extend(
+            split_sentences(reply_of(text)) or ("(empty)",) for text in group.texts
+        )
+    start = time.perf_counter()
+    for replies in by_turn.values():
+        cold_reader.read_many(replies)
+    reading = time.perf_counter() - start
+    count = sum(len(replies) for replies in by_turn.values())
+    print(f"| reading all {count} candidates as replies, cold: s | {reading:.1f} |")
+    print(f"| their share of (collect + reading) | {reading / (collect + reading):.1%} |")
 
 
 if __name__ == "__main__":
