@@ -8,15 +8,14 @@ estimated as whitespace words times 4/3, and ``token_count`` says ``"estimated"`
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
 from typing import Any
 
-from rlpa_env.backends.base import ChatBackend, Messages
+from rlpa_env.backends.base import ChatBackend, ChatBackendBase, Messages
 
 _TOKENS_PER_WORD = 4 / 3
 
 
-class MeteredBackend:
+class MeteredBackend(ChatBackendBase):
     """Passes every call to ``backend`` and adds up calls, wall seconds and tokens."""
 
     def __init__(self, backend: ChatBackend) -> None:
@@ -27,19 +26,8 @@ class MeteredBackend:
         self.tokens = 0
         self.token_count = "tokenizer" if _tokenizer(backend) is not None else "estimated"
 
-    def complete(
-        self, messages: Messages, *, max_tokens: int = 256, temperature: float = 0.0, seed: int | None = None
-    ) -> str:
-        """``backend.complete``, metered."""
-        return self.complete_batch([messages], max_tokens=max_tokens, temperature=temperature, seed=seed)[0]
-
-    def complete_batch(
-        self,
-        conversations: Sequence[Messages],
-        *,
-        max_tokens: int = 256,
-        temperature: float = 0.0,
-        seed: int | None = None,
+    def _complete_batch(
+        self, conversations: list[Messages], max_tokens: int, temperature: float, seed: int | None
     ) -> list[str]:
         """``backend.complete_batch``, metered (one call per conversation)."""
         started = time.perf_counter()
