@@ -110,7 +110,7 @@ def test_max_items_must_be_positive(capsys):
     with pytest.raises(SystemExit) as stop:
         main(["calibrate", "--role", "user", "--max-items", "0"])
     assert stop.value.code == 2
-    assert "expected at least 1" in capsys.readouterr().err
+    assert "must be at least 1" in capsys.readouterr().err
 
 
 @pytest.mark.slow

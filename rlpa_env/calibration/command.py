@@ -22,6 +22,7 @@ from rlpa_env.calibration.items import ROLES
 from rlpa_env.calibration.report import write_report
 from rlpa_env.calibration.roles import ROLE_TABLE, build_role
 from rlpa_env.calibration.run import calibrate
+from rlpa_env.eval.commands import positive_int
 from rlpa_env.reading import READERS
 
 IMPLEMENTATION_FLAGS = {
@@ -31,16 +32,6 @@ IMPLEMENTATION_FLAGS = {
     "user": "user",
 }
 """The flag that names the implementation of each role (``--judge rule``, ``--scorer embedding``, ...)."""
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected at least 1, got {value}")
-    return value
 
 
 def add_calibrate_command(subparsers: argparse._SubParsersAction) -> None:
@@ -67,10 +58,10 @@ def add_calibrate_command(subparsers: argparse._SubParsersAction) -> None:
     )
     command.add_argument("--backend", default=None, help="backend of a model-backed role (default: embedded)")
     command.add_argument("--backend-model", default=None, help="the served model's name, with a server URL --backend")
-    command.add_argument("--max-items", type=_positive, default=None, help="score only the role's first N items")
+    command.add_argument("--max-items", type=positive_int, default=None, help="score only the role's first N items")
     command.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"set seed (default: {DEFAULT_SEED})")
     command.add_argument(
-        "--states", type=_positive, default=DEFAULT_STATES, help=f"dialogue states (default: {DEFAULT_STATES})"
+        "--states", type=positive_int, default=DEFAULT_STATES, help=f"dialogue states (default: {DEFAULT_STATES})"
     )
     command.add_argument(
         "--out", type=Path, default=None, help="report directory (default: runs/calibrate/<role>_<name>)"
