@@ -104,12 +104,17 @@ def _topic(fact: Fact) -> str:
     return fact.keywords[0] if fact.keywords else fact.value
 
 
+def _framed(facts: ReplyFacts, rng: np.random.Generator, middles: tuple[str, ...]) -> str:
+    """A pick-up of the last message, one of ``middles`` about the earlier fact, and a question on a fresh topic."""
+    pick_up = _pick(rng, _PICK_UPS).format(echo=_echo_word(facts))
+    middle = _pick(rng, middles).format(value=facts.earlier.value)
+    question = _pick(rng, _QUESTIONS).format(topic=_topic(facts.next_topic))
+    return f"{pick_up[0].upper()}{pick_up[1:]} {middle} {question}"
+
+
 def oracle(facts: ReplyFacts, rng: np.random.Generator) -> str:
     """The personalised reply (see the module docstring)."""
-    pick_up = _pick(rng, _PICK_UPS).format(echo=_echo_word(facts))
-    recall = _pick(rng, _RECALLS).format(value=facts.earlier.value)
-    question = _pick(rng, _QUESTIONS).format(topic=_topic(facts.next_topic))
-    return f"{pick_up[0].upper()}{pick_up[1:]} {recall} {question}"
+    return _framed(facts, rng, _RECALLS)
 
 
 def generic(facts: ReplyFacts, rng: np.random.Generator) -> str:
@@ -125,10 +130,7 @@ def dislike(facts: ReplyFacts, rng: np.random.Generator) -> str:
 
 def contradiction(facts: ReplyFacts, rng: np.random.Generator) -> str:
     """The oracle's reply with the recall turned into its opposite."""
-    pick_up = _pick(rng, _PICK_UPS).format(echo=_echo_word(facts))
-    denial = _pick(rng, _CONTRADICTIONS).format(value=facts.earlier.value)
-    question = _pick(rng, _QUESTIONS).format(topic=_topic(facts.next_topic))
-    return f"{pick_up[0].upper()}{pick_up[1:]} {denial} {question}"
+    return _framed(facts, rng, _CONTRADICTIONS)
 
 
 def salad(facts: ReplyFacts, rng: np.random.Generator) -> str:
