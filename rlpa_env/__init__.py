@@ -58,13 +58,17 @@ ENV_IDS: dict[str, dict[str, object]] = {
     "RLPA-ColdStart-v0": {"split": "test", "scenario": "cold-start"},
     "RLPA-LLM-v0": {"split": "test", "user": "llm", "profile_scorer": "llm", "response_judge": "llm"},
 }
-# v1 of the text ids: the same settings read by the language-model reader (the env's Version History).
+# v1 and v2 of the text ids: the same settings read by the language-model reader, v1 without its swap
+# test (the env's Version History).
+_TEXT_IDS = {env_id: kwargs for env_id, kwargs in ENV_IDS.items() if env_id != "RLPA-LLM-v0"}
 ENV_IDS.update(
     {
-        env_id.replace("-v0", "-v1"): {**kwargs, "reader": "language-model"}
-        for env_id, kwargs in ENV_IDS.items()
-        if env_id != "RLPA-LLM-v0"
+        env_id.replace("-v0", "-v1"): {**kwargs, "reader": "language-model", "reader_kwargs": {"swap_threshold": None}}
+        for env_id, kwargs in _TEXT_IDS.items()
     }
+)
+ENV_IDS.update(
+    {env_id.replace("-v0", "-v2"): {**kwargs, "reader": "language-model"} for env_id, kwargs in _TEXT_IDS.items()}
 )
 
 MOVE_ENV_IDS: dict[str, dict[str, object]] = {

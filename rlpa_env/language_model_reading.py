@@ -26,8 +26,19 @@ with a causal LM (by default the embedded SmolLM2-135M-Instruct through
   since common words in a bad order still fail the contrast. (A SLOR-style floor, fluency minus the
   model's context-free log-probability of the same tokens, separated salad less well on the test
   split and was left out.)
+- **Swaps of neighbouring words.** Random orders are far from the original, so a *local* disorder
+  (two neighbouring words swapped: "What kind of music you do listen to?") keeps most of the
+  contrast. The reader also tries every swap of two neighbouring words (``adjacent_swaps``: not
+  equal words, not two list items) and scores the pair and the ``swap_window`` words after it, as
+  written and swapped, after the words before the pair. A coherent unit's order is locally the
+  best one: no swap may raise that span's log-probability by more than ``swap_threshold`` nats
+  (``swap_gain`` is the largest rise). The span as written is read off the unit's own forward pass
+  and the swapped one forks off its key-value cache (``backends.scoring``), so a swap costs the
+  tokens of its span, not of the unit. Vocabulary cannot game it: both orders have the same words.
+  ``swap_threshold=None`` tries no swaps (the v1 ids' reader).
 - **Decision with a margin.** A unit's score is ``min(contrast - contrast_threshold, fluency -
-  fluency_threshold)`` in nats per token; the unit is coherent when the score is at least 0. Float
+  fluency_threshold, swap_threshold - swap_gain)`` (the first two in nats per token, the last in
+  nats); the unit is coherent when the score is at least 0. Float
   results differ in the last bits between CPUs (Intel AMX and AMD AVX-512 kernels sum in different
   orders), so the verdict also says whether any score lies within ``margin`` of 0: a test can check
   that golden decisions are not so close that another machine could flip them.
@@ -36,14 +47,19 @@ with a causal LM (by default the embedded SmolLM2-135M-Instruct through
   stop-word-free salad replies through, against 4% with none allowed.
 - **Defaults**, chosen on ``RLPA-Test-v0`` replies (200 heuristic and 200 oracle replies of seeds
   0..19, 50 salad variants of each kind; ``tests/red_team.py`` plays the same attacks as agents
-  against ``RLPA-Test-v1``): contrast 0.5 and floor -8.0 judge
+  against ``RLPA-Test-v2``): contrast 0.5 and floor -8.0 judge
   0.5% of heuristic and 2% of oracle replies incoherent (each one a real slip: interests that are
   not interests, attribute lists as hobbies), and 96% of stop-word-free salad and 100% of full
-  salad. 4 orders per unit; the margin of 0.05 nats/token is thousands of times the ~1e-5 by which
-  batching or another CPU moves a score.
+  salad. 4 orders per unit; the margin of 0.05 is thousands of times the ~1e-5 by which
+  batching or another CPU moves a score. The swap test (threshold 6 nats, window 2 words), chosen on
+  the replies of seeds 0..2 of ``RLPA-Test-v0`` (106 heuristic units, 99 oracle units): a swapped
+  word pair raised its span by 7.0 nats or more in 95% of the units of replies with one adjacent swap
+  per sentence (median 16.3), while the most any swap raised a heuristic unit was 5.5 (median -5.6);
+  two oracle units rose by more (10.0 and 19.6, attribute lists written as hobbies: "With sydney,
+  night shifts, pottery and retired in your week").
 - **Speed.** Verdicts of units are cached in a bounded LRU keyed by the unit's text (templates
   repeat); ``read_many`` reads many replies at once and scores all their uncached units (each with
-  its reorderings) in one batched call, so vector envs and group members share forward passes.
+  its reorderings and swaps) in one batched call, so vector envs and group members share forward passes.
 
 Import this module only where a model may run: it imports torch through the scorer when the
 default scorer is built.
@@ -53,6 +69,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import math
 import re
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -61,7 +78,7 @@ from typing import Any
 
 import numpy as np
 
-from rlpa_env.backends.scoring import SequenceScorer
+from rlpa_env.backends.scoring import SequenceScorer, Span
 from rlpa_env.reader_verdict import ReaderVerdict, UnitReading
 
 _END_PUNCTUATION = re.compile(r"[.!?]+$")
@@ -104,9 +121,7 @@ def reorderings(text: str, count: int) -> tuple[str, ...]:
     """
     if count < 1:
         raise ValueError(f"count must be at least 1, got {count}")
-    end = _END_PUNCTUATION.search(text)
-    ending = end.group(0) if end else ""
-    words = text[: len(text) - len(ending)].split()
+    words, ending = _split_ending(text)
     if not words:
         raise ValueError(f"cannot reorder {text!r}: it has no words")
     words[0] = _decapitalised(words[0])
@@ -122,6 +137,45 @@ def reorderings(text: str, count: int) -> tuple[str, ...]:
     return tuple(orders)
 
 
+def _split_ending(text: str) -> tuple[list[str], str]:
+    """The words of ``text`` (split at whitespace) without its final punctuation, and that punctuation."""
+    end = _END_PUNCTUATION.search(text)
+    ending = end.group(0) if end else ""
+    return text[: len(text) - len(ending)].split(), ending
+
+
+def adjacent_swaps(text: str, window: int) -> tuple[tuple[Span, Span], ...]:
+    """Each swap of two neighbouring words of ``text``, as the span it changes: ``(as written, swapped)``.
+
+    A span is the pair and the ``window`` words after it (with the final punctuation when it reaches
+    the end), after the words before the pair. Swapping the first two words moves the capital to the
+    new first word. Equal words (in any case) are not swapped, nor two list items (both ending in a comma: "keto,
+    boxing," and "boxing, keto," say the same).
+    """
+    words, ending = _split_ending(text)
+    swaps = []
+    for i in range(len(words) - 1):
+        first, second = words[i], words[i + 1]
+        if first.lower() == second.lower() or (first.endswith(",") and second.endswith(",")):
+            continue
+        after = words[i + 2 : i + 2 + window]
+        tail = ending if i + 2 + window >= len(words) else ""
+        if i == 0:
+            swapped = [second[:1].upper() + second[1:], _decapitalised(first)]
+            swaps.append(
+                (Span("", " ".join([first, second, *after]) + tail), Span("", " ".join([*swapped, *after]) + tail))
+            )
+        else:
+            prefix = " ".join(words[:i])
+            swaps.append(
+                (
+                    Span(prefix, " " + " ".join([first, second, *after]) + tail),
+                    Span(prefix, " " + " ".join([second, first, *after]) + tail),
+                )
+            )
+    return tuple(swaps)
+
+
 @dataclass(frozen=True)
 class CoherenceSettings:
     """How a ``LanguageModelReader`` decides (see the module docstring).
@@ -130,6 +184,9 @@ class CoherenceSettings:
         orders: reorderings of each unit's words to contrast it with.
         contrast_threshold: the least contrast (nats/token) a coherent unit shows over its reorderings.
         fluency_threshold: the least mean token log-prob (nats/token) of a coherent unit.
+        swap_threshold: the most (nats) that swapping two neighbouring words may raise the log-probability
+            of the words around them in a coherent unit; ``None`` tries no swaps (the v1 ids' reader).
+        swap_window: words after a swapped pair that its log-probability covers.
         margin: scores closer than this to 0 are reported as near the threshold.
         min_words: units have at least this many words (shorter sentences are joined).
         max_incoherent: a reply with more incoherent units than this is incoherent.
@@ -138,6 +195,8 @@ class CoherenceSettings:
     orders: int = 4
     contrast_threshold: float = 0.5
     fluency_threshold: float = -8.0
+    swap_threshold: float | None = 6.0
+    swap_window: int = 2
     margin: float = 0.05
     min_words: int = 4
     max_incoherent: int = 0
@@ -145,6 +204,8 @@ class CoherenceSettings:
     def __post_init__(self) -> None:
         if self.orders < 1:
             raise ValueError(f"orders must be at least 1, got {self.orders}")
+        if self.swap_window < 0:
+            raise ValueError(f"swap_window must be >= 0, got {self.swap_window}")
         if self.margin < 0:
             raise ValueError(f"margin must be >= 0, got {self.margin}")
         if self.min_words < 2:
@@ -234,22 +295,35 @@ class LanguageModelReader:
             self._cache.popitem(last=False)
 
     def _score_units(self, units: list[str]) -> list[UnitReading]:
-        """Score the units and their reorderings in one scorer call; units too short to judge are not scored."""
+        """Score the units, their reorderings and swaps in one scorer call; units too short to judge are not scored."""
         judged = [u for u in units if len(u.split()) >= self.settings.min_words]
-        k = self.settings.orders
-        texts = [text for unit in judged for text in (unit, *reorderings(unit, k))]
-        logprobs = self.scorer.token_logprobs(texts) if texts else []
-        self.forward_texts += len(texts)
+        k, threshold = self.settings.orders, self.settings.swap_threshold
+        swaps = {u: adjacent_swaps(u, self.settings.swap_window) if threshold is not None else () for u in judged}
+        spans = [
+            span
+            for unit in judged
+            for span in (
+                Span("", unit),
+                *(Span("", order) for order in reorderings(unit, k)),
+                *(span for pair in swaps[unit] for span in pair),
+            )
+        ]
+        logprobs = iter(self.scorer.span_logprobs(spans) if spans else [])
+        self.forward_texts += len(spans)
         scored = {}
-        for index, unit in enumerate(judged):
-            fluencies = [_mean(lp) for lp in logprobs[index * (k + 1) : (index + 1) * (k + 1)]]
-            scored[unit] = self._unit_reading(unit, fluencies[0], _mean(fluencies[1:]))
+        for unit in judged:
+            fluencies = [_mean(next(logprobs)) for _ in range(k + 1)]
+            gains = [-sum(next(logprobs)) + sum(next(logprobs)) for _ in swaps[unit]]
+            scored[unit] = self._unit_reading(unit, fluencies[0], _mean(fluencies[1:]), max(gains, default=-math.inf))
         return [scored.get(u) or UnitReading(u, False, 0.0, 0.0, 0.0, 0.0, True) for u in units]
 
-    def _unit_reading(self, unit: str, fluency: float, reordered: float) -> UnitReading:
+    def _unit_reading(self, unit: str, fluency: float, reordered: float, swap_gain: float) -> UnitReading:
         contrast = fluency - reordered
-        score = min(contrast - self.settings.contrast_threshold, fluency - self.settings.fluency_threshold)
-        return UnitReading(unit, True, fluency, reordered, contrast, score, score >= 0)
+        distances = [contrast - self.settings.contrast_threshold, fluency - self.settings.fluency_threshold]
+        if self.settings.swap_threshold is not None and swap_gain > -math.inf:
+            distances.append(self.settings.swap_threshold - swap_gain)
+        score = min(distances)
+        return UnitReading(unit, True, fluency, reordered, contrast, score, score >= 0, swap_gain)
 
     def _verdict(self, readings: list[UnitReading]) -> ReaderVerdict:
         judged = [r for r in readings if r.judged]

@@ -18,7 +18,9 @@ class UnitReading:
     """A reader's reading of one unit of a reply (a sentence, or short sentences joined).
 
     ``fluency`` is the unit's mean token log-probability (nats per token), ``reordered_fluency`` the
-    mean over reorderings of its own words, ``contrast`` their difference; ``score`` is the reader's
+    mean over reorderings of its own words, ``contrast`` their difference; ``swap_gain`` is the most
+    that swapping two neighbouring words raises the log-probability of the words around them (nats;
+    negative when every swap lowers it; ``-inf`` when no swap was tried); ``score`` is the reader's
     distance from its threshold (at least 0: coherent). A unit that is not ``judged`` (too short to
     say) has zeros and counts as coherent.
     """
@@ -30,6 +32,7 @@ class UnitReading:
     contrast: float
     score: float
     coherent: bool
+    swap_gain: float = -math.inf
 
 
 @dataclass(frozen=True)
@@ -62,8 +65,6 @@ class ReplyReader(Protocol):
     def read(self, sentences: tuple[str, ...]) -> ReaderVerdict:
         """The verdict on ``sentences`` (a reply split by ``reply_analysis.split_sentences``)."""
         ...
-
-
 
 
 @runtime_checkable

@@ -2,9 +2,9 @@
 
 Each agent is one exploit from issue 8's table or found since; ``tests/test_red_team.py`` asserts
 that every one of them stays low. The language attacks (salad, scrambles, other languages, a reply
-meant for another user, hedged and contradicting oracles) play ``RLPA-Test-v1``, where the
+meant for another user, hedged and contradicting oracles) play ``RLPA-Test-v2``, where the
 language-model reader is on. Run this file to print the tables the README quotes (RLPA-Test-v0,
-seeds 0..199 by default, about a minute per 200 episodes and agent; RLPA-Test-v1 on fewer seeds,
+seeds 0..199 by default, about a minute per 200 episodes and agent; RLPA-Test-v2 on fewer seeds,
 since every new sentence costs forward passes):
 
     PYTHONPATH=. python tests/red_team.py [--episodes 200] [--language-episodes 20]
@@ -230,6 +230,14 @@ def one_adjacent_swap(reply: str) -> str:
     return " ".join(out)
 
 
+def one_swap_in_one_sentence(reply: str) -> str:
+    """Two neighbouring words swapped in the reply's longest sentence only (the rest is left as written)."""
+    sentences = list(split_sentences(reply))
+    longest = max(range(len(sentences)), key=lambda i: len(sentences[i]))
+    sentences[longest] = one_adjacent_swap(sentences[longest])
+    return " ".join(sentences)
+
+
 def function_words_dropped(reply: str) -> str:
     """The reply with every stop word removed, order kept (telegraphese)."""
     return " ".join(w for w in reply.split() if not _is_stop_word(w)) or reply
@@ -324,7 +332,7 @@ class ContradictingOracleAgent(OracleAgent):
         return format_turn(turn.traits, reply)
 
 
-LANGUAGE_ENV = "RLPA-Test-v1"
+LANGUAGE_ENV = "RLPA-Test-v2"
 
 
 def language_agents() -> dict[str, tuple[Any, bool]]:
@@ -333,6 +341,7 @@ def language_agents() -> dict[str, tuple[Any, bool]]:
         "salad, stop words dropped": salad_without_stop_words,
         "salad, all words shuffled": salad_of_all_words,
         "partial shuffle (one adjacent swap per sentence)": one_adjacent_swap,
+        "one adjacent swap in the longest sentence": one_swap_in_one_sentence,
         "function words dropped": function_words_dropped,
         "longest clause repeated in disguise": clause_repeated_in_disguise,
     }
@@ -462,7 +471,7 @@ def print_table(title: str, rows: Mapping[str, Mapping[str, float]]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--episodes", type=int, default=200)
-    parser.add_argument("--language-episodes", type=int, default=20, help="episodes per row on RLPA-Test-v1")
+    parser.add_argument("--language-episodes", type=int, default=20, help=f"episodes per row on {LANGUAGE_ENV}")
     args = parser.parse_args()
     print_table(f"RLPA-Test-v0, {args.episodes} episodes, seeds 0..{args.episodes - 1}", results(args.episodes))
     n = args.language_episodes

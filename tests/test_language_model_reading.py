@@ -16,6 +16,7 @@ import pytest
 from rlpa_env.language_model_reading import (
     CoherenceSettings,
     LanguageModelReader,
+    adjacent_swaps,
     reading_units,
     reorderings,
 )
@@ -26,7 +27,7 @@ pytest.importorskip("transformers")
 from tiny_lm import tiny_model, tiny_tokenizer  # noqa: E402
 
 from rlpa_env.backends.embedded import embedded_gguf_path  # noqa: E402
-from rlpa_env.backends.scoring import SequenceScorer, TransformersScorer, assistant_header_ids  # noqa: E402
+from rlpa_env.backends.scoring import SequenceScorer, Span, TransformersScorer, assistant_header_ids  # noqa: E402
 from rlpa_env.backends.transformers_backend import TransformersBackend  # noqa: E402
 from rlpa_env.reply_analysis import split_sentences  # noqa: E402
 
@@ -42,16 +43,16 @@ def tiny_scorer() -> TransformersScorer:
 
 
 class CountingScorer:
-    """Passes calls to a scorer and records the texts of each ``token_logprobs`` call."""
+    """Passes calls to a scorer and records the spans of each ``span_logprobs`` call."""
 
     def __init__(self, inner: SequenceScorer) -> None:
         self.inner = inner
         self.model_name = inner.model_name
-        self.calls: list[list[str]] = []
+        self.calls: list[list[Span]] = []
 
-    def token_logprobs(self, texts: Sequence[str]) -> list[tuple[float, ...]]:
-        self.calls.append(list(texts))
-        return self.inner.token_logprobs(texts)
+    def span_logprobs(self, spans: Sequence[Span]) -> list[tuple[float, ...]]:
+        self.calls.append(list(spans))
+        return self.inner.span_logprobs(spans)
 
 
 def test_scorer_gives_one_logprob_per_token_after_the_assistant_header(tiny_scorer: TransformersScorer) -> None:
@@ -72,10 +73,58 @@ def test_batched_scores_equal_one_text_at_a_time(tiny_scorer: TransformersScorer
 
 
 def test_scorer_rejects_blank_texts_and_a_bare_string(tiny_scorer: TransformersScorer) -> None:
-    with pytest.raises(ValueError, match="text 1 is blank"):
+    with pytest.raises(ValueError, match="span 1 has a blank text"):
         tiny_scorer.token_logprobs(["fine", "  "])
     with pytest.raises(TypeError, match="not the single string"):
         tiny_scorer.token_logprobs("fine")
+    with pytest.raises(TypeError, match="span 0 must be a"):
+        tiny_scorer.span_logprobs([("fine",)])  # type: ignore[list-item]
+
+
+SPANS = (
+    Span("", "Do you follow any particular diet at home?"),
+    Span("Do you", " any follow particular"),  # forks off the sentence's cache after "Do you"
+    Span("Do you follow", " particular any diet"),
+    Span("", "Do you"),  # the sentence's first words: read off its pass
+    Span("Do", " follow you any"),
+    Span("Travel", " stories tell"),  # no text begins with its prefix: scored in full
+)
+
+
+def test_a_span_scores_as_its_tokens_do_in_the_whole_text(tiny_scorer: TransformersScorer) -> None:
+    together = tiny_scorer.span_logprobs(SPANS)
+    for span, logprobs in zip(SPANS, together, strict=True):
+        [whole] = tiny_scorer.token_logprobs([span.prefix + span.text])
+        prefix = len(tiny_scorer.token_logprobs([span.prefix])[0]) if span.prefix else 0
+        assert len(logprobs) == len(whole) - prefix
+        assert max(abs(a - b) for a, b in zip(logprobs, whole[prefix:], strict=True)) < 1e-4
+
+
+def test_spans_share_forward_passes_through_a_cache(tiny_scorer: TransformersScorer) -> None:
+    context = len(tiny_scorer.context_ids)
+    tiny_scorer.forward_tokens = 0
+    tiny_scorer.span_logprobs(SPANS)
+    shared = tiny_scorer.forward_tokens
+    tiny_scorer.forward_tokens = 0
+    for span in SPANS:
+        tiny_scorer.token_logprobs([span.prefix + span.text])
+    # One character per token: the sentence in full; each fork its text and the token before it (22, 20 and 15
+    # characters); "Do you" nothing; "Travel stories tell" in full.
+    assert shared == (context + 42) + 23 + 21 + 16 + (context + 19)
+    assert shared < tiny_scorer.forward_tokens
+
+
+def test_adjacent_swaps_keep_the_words_before_and_skip_equal_words_and_list_items() -> None:
+    swaps = adjacent_swaps("With keto, boxing, and jazz it is busy.", 1)
+    assert swaps[0] == (Span("", "With keto, boxing,"), Span("", "Keto, with boxing,"))
+    assert swaps[1] == (Span("With keto,", " boxing, and jazz"), Span("With keto,", " and boxing, jazz"))
+    written = [pair[0] for pair in swaps]
+    assert Span("With", " keto, boxing, and") not in written  # two list items are not swapped
+    assert swaps[-1] == (
+        Span("With keto, boxing, and jazz it", " is busy."),
+        Span("With keto, boxing, and jazz it", " busy is."),
+    )
+    assert adjacent_swaps("Very very good.", 1)[0][0].prefix == "Very"  # "Very very" is not swapped
 
 
 def test_reorderings_are_seeded_by_the_text_and_differ_from_it() -> None:
@@ -113,7 +162,7 @@ def test_a_reply_too_short_to_reorder_is_not_judged_and_counts_as_coherent(tiny_
 
 def test_many_replies_are_scored_in_one_call_with_k_orders_per_unit(tiny_scorer: TransformersScorer) -> None:
     counting = CountingScorer(tiny_scorer)
-    reader = LanguageModelReader(counting, settings=CoherenceSettings(orders=3))
+    reader = LanguageModelReader(counting, settings=CoherenceSettings(orders=3, swap_threshold=None))
     verdicts = reader.read_many([REPLY, OTHER, REPLY])
     assert len(counting.calls) == 1
     assert len(counting.calls[0]) == 4 * (1 + 3)  # 4 distinct units (REPLY twice is scored once), 3 orders each
@@ -152,20 +201,43 @@ def test_the_verdict_carries_raw_scores_and_flags_a_decision_within_the_margin(
 ) -> None:
     [unit] = LanguageModelReader(tiny_scorer).read(["Do you follow any particular diet?"]).units
     assert unit.contrast == pytest.approx(unit.fluency - unit.reordered_fluency)
-    assert unit.score == pytest.approx(min(unit.contrast - 0.5, unit.fluency + 8.0))
-    close = CoherenceSettings(contrast_threshold=unit.contrast - 0.01, fluency_threshold=-1e9, margin=0.05)
+    assert unit.score == pytest.approx(min(unit.contrast - 0.5, unit.fluency + 8.0, 6.0 - unit.swap_gain))
+    close = CoherenceSettings(
+        contrast_threshold=unit.contrast - 0.01, fluency_threshold=-1e9, swap_threshold=None, margin=0.05
+    )
     verdict = LanguageModelReader(tiny_scorer, settings=close).read(["Do you follow any particular diet?"])
     assert verdict.coherent and verdict.near_threshold
     assert verdict.lowest_score == pytest.approx(0.01, abs=1e-6)
-    far = CoherenceSettings(contrast_threshold=unit.contrast + 1.0, fluency_threshold=-1e9, margin=0.05)
+    far = CoherenceSettings(
+        contrast_threshold=unit.contrast + 1.0, fluency_threshold=-1e9, swap_threshold=None, margin=0.05
+    )
     verdict = LanguageModelReader(tiny_scorer, settings=far).read(["Do you follow any particular diet?"])
     assert not verdict.coherent and not verdict.near_threshold
     assert verdict.incoherent_units == ("Do you follow any particular diet?",)
 
 
+def test_a_swap_of_neighbouring_words_that_reads_better_makes_the_unit_incoherent(
+    tiny_scorer: TransformersScorer,
+) -> None:
+    lenient = {"contrast_threshold": -1e9, "fluency_threshold": -1e9}
+    [unit] = LanguageModelReader(tiny_scorer, settings=CoherenceSettings(**lenient)).read(REPLY[1:]).units
+    swaps = adjacent_swaps(REPLY[1], CoherenceSettings.swap_window)
+    scored = tiny_scorer.span_logprobs([span for pair in swaps for span in pair])
+    gains = [sum(swapped) - sum(written) for written, swapped in zip(scored[::2], scored[1::2], strict=True)]
+    assert unit.swap_gain == pytest.approx(max(gains), abs=1e-4)
+    below = CoherenceSettings(**lenient, swap_threshold=unit.swap_gain - 0.1)
+    assert not LanguageModelReader(tiny_scorer, settings=below).read(REPLY[1:]).coherent
+    above = CoherenceSettings(**lenient, swap_threshold=unit.swap_gain + 0.1)
+    assert LanguageModelReader(tiny_scorer, settings=above).read(REPLY[1:]).coherent
+    off = CoherenceSettings(**lenient, swap_threshold=None)
+    assert LanguageModelReader(tiny_scorer, settings=off).read(REPLY[1:]).units[0].swap_gain == float("-inf")
+
+
 def test_max_incoherent_sets_how_many_bad_units_a_reply_may_have(tiny_scorer: TransformersScorer) -> None:
     units = LanguageModelReader(tiny_scorer).read(REPLY).units
-    between = CoherenceSettings(contrast_threshold=sorted(u.contrast for u in units)[1] - 1e-3, fluency_threshold=-1e9)
+    between = CoherenceSettings(
+        contrast_threshold=sorted(u.contrast for u in units)[1] - 1e-3, fluency_threshold=-1e9, swap_threshold=None
+    )
     assert not LanguageModelReader(tiny_scorer, settings=between).read(REPLY).coherent
     lenient = CoherenceSettings(**{**between.__dict__, "max_incoherent": 1})
     assert LanguageModelReader(tiny_scorer, settings=lenient).read(REPLY).coherent
@@ -195,6 +267,7 @@ def test_bad_replies_get_a_clear_error(
         ({"margin": -0.1}, "margin must be >= 0"),
         ({"min_words": 1}, "min_words must be at least 2"),
         ({"max_incoherent": -1}, "max_incoherent must be >= 0"),
+        ({"swap_window": -1}, "swap_window must be >= 0"),
     ],
 )
 def test_bad_settings_get_a_clear_error(settings: dict[str, Any], message: str) -> None:

@@ -2,7 +2,7 @@
 
 Thresholds follow issue 8 ("Done when"), on the first 60 seeds of RLPA-Test-v0 to keep the suite
 fast; ``python tests/red_team.py`` prints the same table on 200 seeds. The language attacks follow
-issue 18 ("Done when") on RLPA-Test-v1 (the language-model reader on), on the first
+issue 18 ("Done when") on RLPA-Test-v2 (the language-model reader on, with its swap test), on the first
 ``LANGUAGE_EPISODES`` seeds: every new sentence costs forward passes of the embedded model.
 """
 
