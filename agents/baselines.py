@@ -11,7 +11,7 @@ They bracket what a learned policy should reach and need no model:
   lines about it are dropped.
 - ``OracleAgent`` reads the hidden profile from ``info["privileged"]`` (build the env with
   ``privileged_info=True``), writes it out in full and replies using it: it names several of the
-  user's likes and attributes each turn and asks about a topic the user has not talked about yet.
+  user's interests (likes and hobbies) each turn and asks about a topic the user has not talked about yet.
   An upper bound for both rewards and the alignment level.
 """
 
@@ -418,7 +418,7 @@ class OracleAgent:
         self._turn = 0
 
     def act(self, observation: str, info: Mapping[str, Any]) -> str:
-        """The true facts as traits; a reply naming several likes and attributes and asking about a fresh topic."""
+        """The true facts as traits; a reply naming several interests and asking about a fresh topic."""
         try:
             privileged = info["privileged"]
             facts: Sequence[Mapping[str, Any]] = privileged["profile"]["facts"]
@@ -439,10 +439,12 @@ class OracleAgent:
         if topic is not None:
             self._asked.add(topic.name)
         heard = set(tokens(observation))
+        # Only interests fill the frames ("Someone into ..."): an occupation, a city or a pet listed as a
+        # pastime ("Someone into rock climbing, dentist and sydney ...") is a slip the language-model reader fails.
         values = [
             f["value"]
             for f in facts
-            if f["kind"] in ("like", "attribute") and not set(tokens(f["value"])) & (heard | disliked)
+            if (f["kind"] == "like" or f["category"] == "hobby") and not set(tokens(f["value"])) & (heard | disliked)
         ]
         if values:  # a fresh draw each turn, so replies do not repeat one list
             picked = self._rng.choice(len(values), size=min(self.values_per_reply, len(values)), replace=False)

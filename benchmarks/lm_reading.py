@@ -1,16 +1,17 @@
 """Speed of the language-model reader on the embedded SmolLM2-135M-Instruct (CPU), in one run.
 
 1. **Per reply.** ``--replies`` distinct heuristic replies (``RLPA-Test-v0``) read one at a time:
-   cold (empty cache: every unit and its reorderings go through the model) and warm (the same
-   replies again: cache hits only).
+   cold (empty cache: every unit, its reorderings and its swaps go through the model) and warm (the
+   same replies again: cache hits only); and cold without the swap test (``swap_threshold=None``, the
+   v1 ids' reader), for its cost.
 2. **Batched vs unbatched.** The same replies' units scored by one ``read_many`` call against one
    ``read`` per reply, both cold: units/s (a unit is a sentence, with its reorderings).
 3. **Heuristic + env.** Steps/s of ``HeuristicAgent`` (``--episodes`` episodes, seeds from 0) on
-   ``RLPA-Test-v0`` (the rules reader) and on ``RLPA-Test-v1`` with a fresh language-model reader:
+   ``RLPA-Test-v0`` (the rules reader) and on ``RLPA-Test-v2`` with a fresh language-model reader:
    cold (its first pass over the episodes) and warm (the same episodes again: template sentences
    repeat, so a long run is mostly warm).
 4. **Share of a branching rollout step.** ``agents.train.rollouts.collect_branching`` with the
-   embedded policy on ``RLPA-v1`` (``--envs`` envs, ``--candidates`` candidates, ``--turns`` turns,
+   embedded policy on ``RLPA-v2`` (``--envs`` envs, ``--candidates`` candidates, ``--turns`` turns,
    ``--max-tokens``): the seconds the reader's model spent, against the whole collection; and, since
    an untrained policy's turns rarely parse (the env reads only parsed replies), the seconds to read
    every candidate as if it had parsed, cold, one ``read_many`` per turn.
@@ -32,7 +33,7 @@ import rlpa_env  # noqa: F401  (registers the ids)
 from agents.baselines import HeuristicAgent
 from agents.hf import TransformersAgent
 from agents.train.rollouts import collect_branching
-from rlpa_env.backends.scoring import SequenceScorer, TransformersScorer
+from rlpa_env.backends.scoring import SequenceScorer, Span, TransformersScorer
 from rlpa_env.backends.transformers_backend import TransformersBackend
 from rlpa_env.episode import run_episode
 from rlpa_env.language_model_reading import CoherenceSettings, LanguageModelReader
@@ -48,11 +49,11 @@ class TimedScorer:
         self.model_name = scorer.model_name
         self.seconds = 0.0
 
-    def token_logprobs(self, texts: Sequence[str]) -> list[tuple[float, ...]]:
+    def span_logprobs(self, spans: Sequence[Span]) -> list[tuple[float, ...]]:
         """The wrapped scorer's log-probs, timed."""
         start = time.perf_counter()
         try:
-            return self.scorer.token_logprobs(texts)
+            return self.scorer.span_logprobs(spans)
         finally:
             self.seconds += time.perf_counter() - start
 
@@ -119,26 +120,31 @@ def main() -> None:
     print(f"| replies read (distinct units) | {len(sample)} ({units}) |")
     print(f"| cold, one reply per call: ms/reply | {1000 * unbatched / len(sample):.0f} |")
     print(f"| warm (cache hits): us/reply | {1e6 * warm / len(sample):.1f} |")
+    no_swaps = LanguageModelReader(scorer, settings=CoherenceSettings(orders=args.orders, swap_threshold=None))
+    start = time.perf_counter()
+    for sentences in sample:
+        no_swaps.read(sentences)
+    print(f"| cold without the swap test (v1): ms/reply | {1000 * (time.perf_counter() - start) / len(sample):.0f} |")
     print(f"| units/s unbatched (one reply per call) | {units / unbatched:.1f} |")
     print(f"| units/s batched (one read_many) | {units / batched:.1f} |")
 
     plain = env_steps_per_second("RLPA-Test-v0", args.episodes)
     env_reader = LanguageModelReader(scorer, settings=settings)
-    cold = env_steps_per_second("RLPA-Test-v1", args.episodes, reader=env_reader)
-    warm_steps = env_steps_per_second("RLPA-Test-v1", args.episodes, reader=env_reader)
+    cold = env_steps_per_second("RLPA-Test-v2", args.episodes, reader=env_reader)
+    warm_steps = env_steps_per_second("RLPA-Test-v2", args.episodes, reader=env_reader)
     print(f"| heuristic + RLPA-Test-v0 (rules reader): steps/s | {plain:.0f} |")
-    print(f"| heuristic + RLPA-Test-v1, reader cold: steps/s | {cold:.1f} ({cold / plain:.4f}x) |")
-    print(f"| heuristic + RLPA-Test-v1, reader warm: steps/s | {warm_steps:.0f} ({warm_steps / plain:.2f}x) |")
+    print(f"| heuristic + RLPA-Test-v2, reader cold: steps/s | {cold:.1f} ({cold / plain:.4f}x) |")
+    print(f"| heuristic + RLPA-Test-v2, reader warm: steps/s | {warm_steps:.0f} ({warm_steps / plain:.2f}x) |")
 
     agent = TransformersAgent(TransformersBackend(n_threads=args.threads), max_tokens=args.max_tokens, temperature=1.0)
     timed = TimedScorer(scorer)
     rollout_reader = LanguageModelReader(timed, settings=settings)
-    envs = [gym.make("RLPA-v1", max_turns=args.turns, reader=rollout_reader) for _ in range(args.envs)]
+    envs = [gym.make("RLPA-v2", max_turns=args.turns, reader=rollout_reader) for _ in range(args.envs)]
     start = time.perf_counter()
     _, groups = collect_branching(agent, envs, list(range(args.envs)), args.candidates)
     collect = time.perf_counter() - start
     print(
-        f"| collect_branching on RLPA-v1 ({args.envs} envs x {args.candidates} candidates, {len(groups)} groups): s "
+        f"| collect_branching on RLPA-v2 ({args.envs} envs x {args.candidates} candidates, {len(groups)} groups): s "
         f"| {collect:.1f} |"
     )
     print(f"| of which the reader's model: s | {timed.seconds:.1f} ({timed.seconds / collect:.1%}) |")

@@ -173,9 +173,11 @@ class RLPAEnv(gym.Env[str, str]):
     - ``alignment_grader``: ``"rule"`` (default), ``"llm"`` or an ``AlignmentGrader``;
       ``alignment_grader_kwargs`` for a named one.
     - ``reader``: ``"rules"`` (the v0 ids' default: no reply is judged incoherent, so the reading is
-      blind to word order and shuffled words read like the reply), ``"language-model"`` (the v1
-      text ids' default: the embedded SmolLM2 contrasts each sentence with reorderings of its own
-      words; ``reader_kwargs`` takes ``rlpa_env.language_model_reading.CoherenceSettings`` fields)
+      blind to word order and shuffled words read like the reply), ``"language-model"`` (the v1 and
+      v2 text ids' default: the embedded SmolLM2 contrasts each sentence with reorderings of its own
+      words and, from v2 on, with swaps of neighbouring words; ``reader_kwargs`` takes
+      ``rlpa_env.language_model_reading.CoherenceSettings`` fields; the v1 ids set
+      ``swap_threshold=None``, so a ``reader`` object given to a v1 id needs ``reader_kwargs={}``)
       or a ``ReplyReader``. It reads a parsed reply's sentences into the turn's ``ReplyReading``
       (``rlpa_env.reading``), which the user and every judge share: an incoherent reply fails
       ``natural``, earns alignment 1, and the user says it lost the thread and reveals nothing.
@@ -222,6 +224,16 @@ class RLPAEnv(gym.Env[str, str]):
       v0 ids they leave the golden episodes unchanged and move the built-in agents' returns on
       RLPA-Test-v0 (seeds 0..199) by at most 0.02: heuristic 10.505 and random 0.237 as before,
       oracle 19.775 -> 19.795 (with its template mended, see ``agents.baselines``).
+    - v2 (``RLPA-v2``, ``RLPA-Test-v2``, ``RLPA-Shift-v2``, ``RLPA-Long-v2``, ``RLPA-ColdStart-v2``):
+      the language-model reader also tries every swap of two neighbouring words of a sentence, and a
+      sentence that some swap makes read more than 6 nats better is incoherent, so a *partial*
+      shuffle (one swapped pair per sentence) fails like a full one. The v1 ids keep the reader
+      without swaps (``reader_kwargs={"swap_threshold": None}``) and replay their golden episodes
+      unchanged. The golden episodes score the same on v2 as on v1. ``OracleAgent`` changed with it
+      (an agent, not the env): it listed attributes as pastimes ("Someone into rock climbing, soul
+      music, lower blood pressure and dentist ..."), which the swap test fails, and now lists
+      interests only; on RLPA-Test-v0 (seeds 0..199) it scores 19.590 (was 19.795) with mean AL 90.6
+      (was 98.2), and its golden replies were regenerated with the same rewards.
     """
 
     metadata: ClassVar[dict[str, Any]] = {"render_modes": ["ansi", "human"], "render_fps": 1}

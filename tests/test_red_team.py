@@ -9,7 +9,7 @@ issue 18 ("Done when") on RLPA-Test-v2 (the language-model reader on, with its s
 from __future__ import annotations
 
 import pytest
-from red_team import CONSTANT_REPLIES, LANGUAGE_ENV, language_results, results, shift_results, summarise
+from red_team import CONSTANT_REPLIES, language_results, results, shift_results, summarise
 
 from rlpa_env.eval import evaluate
 
@@ -124,13 +124,20 @@ def test_hedged_true_facts_and_likes_recalled_as_dislikes_earn_nothing(
 
 @pytest.mark.slow
 @pytest.mark.timeout(3600)
-@pytest.mark.xfail(
-    strict=True,
-    reason=f"known gap on {LANGUAGE_ENV}: one adjacent swap per sentence keeps a local disorder the reader's "
-    "random-order contrast does not see (README, 'Reading replies with a language model')",
-)
 def test_a_partial_shuffle_passes_at_most_5_percent(language_table: dict[str, dict[str, float]]) -> None:
-    assert language_table["partial shuffle (one adjacent swap per sentence)"]["pass"] <= 0.05
+    partial = language_table["partial shuffle (one adjacent swap per sentence)"]
+    assert partial["pass"] <= 0.05
+    assert partial["return"] <= 0.30 * language_table["heuristic"]["return"]
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(3600)
+def test_one_swap_in_one_sentence_passes_at_most_10_percent(language_table: dict[str, dict[str, float]]) -> None:
+    # A known gap, measured: the swaps that pass fall inside the heuristic's own garbled recall sentences
+    # ("Between your revolve, soul and order, ..."), which read no better unswapped (README).
+    one_swap = language_table["one adjacent swap in the longest sentence"]
+    assert one_swap["pass"] <= 0.10
+    assert one_swap["return"] <= 0.30 * language_table["heuristic"]["return"]
 
 
 @pytest.mark.slow
