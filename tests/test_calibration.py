@@ -106,6 +106,24 @@ def test_bad_arguments_give_one_clear_error(tmp_path: Path, capsys, argv: list[s
     assert message in capsys.readouterr().err
 
 
+def test_skip_items_splits_a_run_into_shards_that_cover_the_role_once(tmp_path: Path):
+    whole, first, rest = tmp_path / "whole", tmp_path / "first", tmp_path / "rest"
+    assert main(["calibrate", "--role", "user", "--out", str(whole)]) == 0
+    assert main(["calibrate", "--role", "user", "--max-items", "40", "--out", str(first)]) == 0
+    assert main(["calibrate", "--role", "user", "--skip-items", "40", "--out", str(rest)]) == 0
+    reports = [json.loads((path / "report.json").read_text()) for path in (whole, first, rest)]
+    assert [report["items"] for report in reports] == [90, 40, 50]
+    for criterion, stats in reports[0]["criteria"].items():
+        assert stats["n"] == sum(report["criteria"][criterion]["n"] for report in reports[1:])
+
+
+def test_skip_items_must_not_be_negative(capsys):
+    with pytest.raises(SystemExit) as stop:
+        main(["calibrate", "--role", "user", "--skip-items", "-1"])
+    assert stop.value.code == 2
+    assert "must be at least 0" in capsys.readouterr().err
+
+
 def test_max_items_must_be_positive(capsys):
     with pytest.raises(SystemExit) as stop:
         main(["calibrate", "--role", "user", "--max-items", "0"])

@@ -3,7 +3,8 @@
 ``rlpa-env calibrate --role response_judge|profile_scorer|alignment_grader|user`` builds the
 calibration set (``--seed``, ``--states``), runs the implementation chosen by ``--judge``,
 ``--scorer``, ``--grader`` or ``--user`` (each a name of that role's registry; the flag must fit
-``--role``) on the role's items (the first ``--max-items`` of them), prints one line per criterion
+``--role``) on the role's items (``--max-items`` of them after the first ``--skip-items``: a slow
+model's run can be split over processes or machines), prints one line per criterion
 (accuracy, false-pass and false-fail rates with 95% intervals), the parse-failure rate and the cost,
 and writes ``report.json`` and ``confusion.png`` into ``--out``. A model-backed implementation runs
 on ``--backend`` (``embedded`` by default, a server URL with ``--backend-model``, a registered
@@ -22,7 +23,7 @@ from rlpa_env.calibration.items import ROLES
 from rlpa_env.calibration.report import write_report
 from rlpa_env.calibration.roles import ROLE_TABLE, build_role
 from rlpa_env.calibration.run import calibrate
-from rlpa_env.eval.commands import positive_int
+from rlpa_env.eval.commands import non_negative_int, positive_int
 from rlpa_env.reading import READERS
 
 IMPLEMENTATION_FLAGS = {
@@ -58,7 +59,10 @@ def add_calibrate_command(subparsers: argparse._SubParsersAction) -> None:
     )
     command.add_argument("--backend", default=None, help="backend of a model-backed role (default: embedded)")
     command.add_argument("--backend-model", default=None, help="the served model's name, with a server URL --backend")
-    command.add_argument("--max-items", type=positive_int, default=None, help="score only the role's first N items")
+    command.add_argument("--max-items", type=positive_int, default=None, help="score only N of the role's items")
+    command.add_argument(
+        "--skip-items", type=non_negative_int, default=0, help="leave out the role's first N items (default: 0)"
+    )
     command.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"set seed (default: {DEFAULT_SEED})")
     command.add_argument(
         "--states", type=positive_int, default=DEFAULT_STATES, help=f"dialogue states (default: {DEFAULT_STATES})"
@@ -89,7 +93,8 @@ def run_calibrate(args: argparse.Namespace) -> int:
     items = build_calibration_set(args.seed, args.states)
     if args.write_set is not None:
         write_set(items, args.write_set)
-    chosen = [item for item in items if item.role == args.role][: args.max_items]
+    role_items = [item for item in items if item.role == args.role][args.skip_items :]
+    chosen = role_items[: args.max_items]
     report = calibrate(args.role, name, built, chosen, metered, READERS.make(args.reader)).report()
     reader = "" if args.reader == "rules" else f"_{args.reader}"
     out = args.out or Path("runs") / "calibrate" / f"{args.role}_{name}{reader}"

@@ -53,15 +53,24 @@ def parse_env_kwarg(text: str) -> tuple[str, Any]:
     return key.strip(), value
 
 
-def positive_int(text: str) -> int:
-    """An integer of at least 1, or an ``argparse`` error saying so."""
+def _whole_number(text: str, least: int) -> int:
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    if value < least:
+        raise argparse.ArgumentTypeError(f"must be at least {least}, got {value}")
     return value
+
+
+def positive_int(text: str) -> int:
+    """An integer of at least 1, or an ``argparse`` error saying so."""
+    return _whole_number(text, 1)
+
+
+def non_negative_int(text: str) -> int:
+    """An integer of at least 0, or an ``argparse`` error saying so."""
+    return _whole_number(text, 0)
 
 
 def default_out_dir(agent: str, env_id: str, scenario: str | None) -> Path:
