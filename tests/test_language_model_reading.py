@@ -291,6 +291,12 @@ SALAD_REPLIES = (
     ("Vacation stories next people tell always.", "Travel gives go would where your on?"),
 )
 
+SWAPPED_REPLIES = (  # REAL_REPLIES with two neighbouring words swapped in one sentence
+    ("Cooking at home can be really relaxing.", "Do you any follow particular diet?"),
+    ("Good to know about the punk, that paints a picture.", "What kind of music you do listen to?"),
+    ("Travel always gives stories people to tell.", "Where would you go on your next vacation?"),
+)
+
 
 @pytest.fixture(scope="module")
 def embedded_reader() -> LanguageModelReader:
@@ -311,6 +317,18 @@ def test_the_embedded_model_passes_real_replies_and_fails_salad_beyond_the_margi
     assert [v.coherent for v in real] == [True, True, True]
     assert [v.coherent for v in salad] == [False, False, False]
     assert not any(v.near_threshold for v in real + salad)
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(900)
+def test_the_embedded_model_fails_one_swap_of_neighbouring_words_and_v1_does_not(
+    embedded_reader: LanguageModelReader,
+) -> None:
+    swapped = embedded_reader.read_many(SWAPPED_REPLIES)
+    assert [v.coherent for v in swapped] == [False, False, False]
+    assert all(v.lowest_score < -CoherenceSettings.margin for v in swapped)
+    v1_reader = LanguageModelReader(embedded_reader.scorer, settings=CoherenceSettings(swap_threshold=None))
+    assert [v.coherent for v in v1_reader.read_many(SWAPPED_REPLIES)] == [True, True, True]
 
 
 @pytest.mark.slow
