@@ -55,7 +55,7 @@ def add_calibrate_command(subparsers: argparse._SubParsersAction) -> None:
         "--reader",
         default="rules",
         choices=READERS.names(),
-        help="the reader of each reply, as the env's reader role (default: rules; the v1 ids use language-model)",
+        help="the reader of each reply, as the env role reads it (default: rules; the v1 and v2 ids: language-model)",
     )
     command.add_argument("--backend", default=None, help="backend of a model-backed role (default: embedded)")
     command.add_argument("--backend-model", default=None, help="the served model's name, with a server URL --backend")
