@@ -149,8 +149,8 @@ def adjacent_swaps(text: str, window: int) -> tuple[tuple[Span, Span], ...]:
 
     A span is the pair and the ``window`` words after it (with the final punctuation when it reaches
     the end), after the words before the pair. Swapping the first two words moves the capital to the
-    new first word. Equal words (in any case) are not swapped, nor two list items (both ending in a comma: "keto,
-    boxing," and "boxing, keto," say the same).
+    new first word. Equal words (in any case) are not swapped, nor two list items (both ending in a
+    comma: "keto, boxing," and "boxing, keto," say the same).
     """
     words, ending = _split_ending(text)
     swaps = []
@@ -160,19 +160,14 @@ def adjacent_swaps(text: str, window: int) -> tuple[tuple[Span, Span], ...]:
             continue
         after = words[i + 2 : i + 2 + window]
         tail = ending if i + 2 + window >= len(words) else ""
-        if i == 0:
-            swapped = [second[:1].upper() + second[1:], _decapitalised(first)]
-            swaps.append(
-                (Span("", " ".join([first, second, *after]) + tail), Span("", " ".join([*swapped, *after]) + tail))
+        prefix, space = " ".join(words[:i]), " " if i else ""
+        pair = [second, first] if i else [second[:1].upper() + second[1:], _decapitalised(first)]
+        swaps.append(
+            (
+                Span(prefix, space + " ".join([first, second, *after]) + tail),
+                Span(prefix, space + " ".join([*pair, *after]) + tail),
             )
-        else:
-            prefix = " ".join(words[:i])
-            swaps.append(
-                (
-                    Span(prefix, " " + " ".join([first, second, *after]) + tail),
-                    Span(prefix, " " + " ".join([second, first, *after]) + tail),
-                )
-            )
+        )
     return tuple(swaps)
 
 
@@ -313,7 +308,10 @@ class LanguageModelReader:
         scored = {}
         for unit in judged:
             fluencies = [_mean(next(logprobs)) for _ in range(k + 1)]
-            gains = [-sum(next(logprobs)) + sum(next(logprobs)) for _ in swaps[unit]]
+            gains = []
+            for _ in swaps[unit]:
+                written, swapped = next(logprobs), next(logprobs)
+                gains.append(sum(swapped) - sum(written))
             scored[unit] = self._unit_reading(unit, fluencies[0], _mean(fluencies[1:]), max(gains, default=-math.inf))
         return [scored.get(u) or UnitReading(u, False, 0.0, 0.0, 0.0, 0.0, True) for u in units]
 
