@@ -226,7 +226,7 @@ class RLPAEnv(gym.Env[str, str]):
       oracle 19.775 -> 19.795 (with its template mended, see ``agents.baselines``).
     - v2 (``RLPA-v2``, ``RLPA-Test-v2``, ``RLPA-Shift-v2``, ``RLPA-Long-v2``, ``RLPA-ColdStart-v2``):
       the language-model reader also tries every swap of two neighbouring words of a sentence, and a
-      sentence that some swap makes read more than 6 nats better is incoherent, so a *partial*
+      sentence that some swap makes read more than 5 nats better is incoherent, so a *partial*
       shuffle (one swapped pair per sentence) fails like a full one. The v1 ids keep the reader
       without swaps (``reader_kwargs={"swap_threshold": None}``) and replay their golden episodes
       unchanged. The golden episodes score the same on v2 as on v1. ``OracleAgent`` changed with it

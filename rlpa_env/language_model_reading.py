@@ -29,8 +29,9 @@ with a causal LM (by default the embedded SmolLM2-135M-Instruct through
 - **Swaps of neighbouring words.** Random orders are far from the original, so a *local* disorder
   (two neighbouring words swapped: "What kind of music you do listen to?") keeps most of the
   contrast. The reader also tries every swap of two neighbouring words (``adjacent_swaps``: not
-  equal words, not two list items) and scores the pair and the ``swap_window`` words after it, as
-  written and swapped, after the words before the pair. A coherent unit's order is locally the
+  equal words, not two list items) and scores the pair and the words after it (``swap_window`` of
+  them; by default all, so a question is read to its question mark), as written and swapped, after
+  the words before the pair. A coherent unit's order is locally the
   best one: no swap may raise that span's log-probability by more than ``swap_threshold`` nats
   (``swap_gain`` is the largest rise). The span as written is read off the unit's own forward pass
   and the swapped one forks off its key-value cache (``backends.scoring``), so a swap costs the
@@ -51,12 +52,14 @@ with a causal LM (by default the embedded SmolLM2-135M-Instruct through
   0.5% of heuristic and 2% of oracle replies incoherent (each one a real slip: interests that are
   not interests, attribute lists as hobbies), and 96% of stop-word-free salad and 100% of full
   salad. 4 orders per unit; the margin of 0.05 is thousands of times the ~1e-5 by which
-  batching or another CPU moves a score. The swap test (threshold 6 nats, window 2 words), chosen on
-  the replies of seeds 0..2 of ``RLPA-Test-v0`` (106 heuristic units, 99 oracle units): a swapped
-  word pair raised its span by 7.0 nats or more in 95% of the units of replies with one adjacent swap
-  per sentence (median 16.3), while the most any swap raised a heuristic unit was 5.5 (median -5.6);
-  two oracle units rose by more (10.0 and 19.6, attribute lists written as hobbies: "With sydney,
-  night shifts, pottery and retired in your week").
+  batching or another CPU moves a score. The swap test (threshold 5 nats, spans to the end of the
+  unit), chosen on the replies of seeds 0..2 of ``RLPA-Test-v0`` (106 heuristic units, 100 oracle
+  units): a swapped pair raised its span by 5 nats or more in 97% of the units of replies with one
+  adjacent swap per sentence (median 16.9), while no heuristic unit rose by more than 3.5 (median
+  -7.5) and one oracle unit did (8.1: "The sydney part caught my attention.", a city written in
+  lower case). Spans of two words after the pair separated less well (heuristic units up to 5.5) and
+  failed questions such as "Is anime part of your life at all?", whose swap reads as a statement
+  until the question mark.
 - **Speed.** Verdicts of units are cached in a bounded LRU keyed by the unit's text (templates
   repeat); ``read_many`` reads many replies at once and scores all their uncached units (each with
   its reorderings and swaps) in one batched call, so vector envs and group members share forward passes.
@@ -144,13 +147,13 @@ def _split_ending(text: str) -> tuple[list[str], str]:
     return text[: len(text) - len(ending)].split(), ending
 
 
-def adjacent_swaps(text: str, window: int) -> tuple[tuple[Span, Span], ...]:
+def adjacent_swaps(text: str, window: int | None = None) -> tuple[tuple[Span, Span], ...]:
     """Each swap of two neighbouring words of ``text``, as the span it changes: ``(as written, swapped)``.
 
-    A span is the pair and the ``window`` words after it (with the final punctuation when it reaches
-    the end), after the words before the pair. Swapping the first two words moves the capital to the
-    new first word. Equal words (in any case) are not swapped, nor two list items (both ending in a
-    comma: "keto, boxing," and "boxing, keto," say the same).
+    A span is the pair and the ``window`` words after it (``None``: every word to the end), with the
+    final punctuation when it reaches the end, after the words before the pair. Swapping the first two
+    words moves the capital to the new first word. Equal words (in any case) are not swapped, nor two
+    list items (both ending in a comma: "keto, boxing," and "boxing, keto," say the same).
     """
     words, ending = _split_ending(text)
     swaps = []
@@ -158,8 +161,8 @@ def adjacent_swaps(text: str, window: int) -> tuple[tuple[Span, Span], ...]:
         first, second = words[i], words[i + 1]
         if first.lower() == second.lower() or (first.endswith(",") and second.endswith(",")):
             continue
-        after = words[i + 2 : i + 2 + window]
-        tail = ending if i + 2 + window >= len(words) else ""
+        after = words[i + 2 :] if window is None else words[i + 2 : i + 2 + window]
+        tail = ending if i + 2 + len(after) >= len(words) else ""
         prefix, space = " ".join(words[:i]), " " if i else ""
         pair = [second, first] if i else [second[:1].upper() + second[1:], _decapitalised(first)]
         swaps.append(
@@ -181,7 +184,8 @@ class CoherenceSettings:
         fluency_threshold: the least mean token log-prob (nats/token) of a coherent unit.
         swap_threshold: the most (nats) that swapping two neighbouring words may raise the log-probability
             of the words around them in a coherent unit; ``None`` tries no swaps (the v1 ids' reader).
-        swap_window: words after a swapped pair that its log-probability covers.
+        swap_window: words after a swapped pair that its log-probability covers; ``None``: all of them, so a
+            question is read to its question mark ("Is anime part of your life?" against "Anime is part ...").
         margin: scores closer than this to 0 are reported as near the threshold.
         min_words: units have at least this many words (shorter sentences are joined).
         max_incoherent: a reply with more incoherent units than this is incoherent.
@@ -190,8 +194,8 @@ class CoherenceSettings:
     orders: int = 4
     contrast_threshold: float = 0.5
     fluency_threshold: float = -8.0
-    swap_threshold: float | None = 6.0
-    swap_window: int = 2
+    swap_threshold: float | None = 5.0
+    swap_window: int | None = None
     margin: float = 0.05
     min_words: int = 4
     max_incoherent: int = 0
@@ -199,7 +203,7 @@ class CoherenceSettings:
     def __post_init__(self) -> None:
         if self.orders < 1:
             raise ValueError(f"orders must be at least 1, got {self.orders}")
-        if self.swap_window < 0:
+        if self.swap_window is not None and self.swap_window < 0:
             raise ValueError(f"swap_window must be >= 0, got {self.swap_window}")
         if self.margin < 0:
             raise ValueError(f"margin must be >= 0, got {self.margin}")

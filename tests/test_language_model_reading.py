@@ -114,6 +114,13 @@ def test_spans_share_forward_passes_through_a_cache(tiny_scorer: TransformersSco
     assert shared < tiny_scorer.forward_tokens
 
 
+def test_swap_spans_run_to_the_end_of_the_text_by_default() -> None:
+    assert adjacent_swaps("Is anime part of your life?")[0] == (
+        Span("", "Is anime part of your life?"),
+        Span("", "Anime is part of your life?"),
+    )
+
+
 def test_adjacent_swaps_keep_the_words_before_and_skip_equal_words_and_list_items() -> None:
     swaps = adjacent_swaps("With keto, boxing, and jazz it is busy.", 1)
     assert swaps[0] == (Span("", "With keto, boxing,"), Span("", "Keto, with boxing,"))
@@ -201,7 +208,7 @@ def test_the_verdict_carries_raw_scores_and_flags_a_decision_within_the_margin(
 ) -> None:
     [unit] = LanguageModelReader(tiny_scorer).read(["Do you follow any particular diet?"]).units
     assert unit.contrast == pytest.approx(unit.fluency - unit.reordered_fluency)
-    assert unit.score == pytest.approx(min(unit.contrast - 0.5, unit.fluency + 8.0, 6.0 - unit.swap_gain))
+    assert unit.score == pytest.approx(min(unit.contrast - 0.5, unit.fluency + 8.0, 5.0 - unit.swap_gain))
     close = CoherenceSettings(
         contrast_threshold=unit.contrast - 0.01, fluency_threshold=-1e9, swap_threshold=None, margin=0.05
     )
